@@ -1,0 +1,26 @@
+// What resolvers and routes get: the services of one running Pulse, and who is asking.
+import type { Config } from './config.js';
+import type { Ingest } from './ingestion/ingest.js';
+import type { LiveStats } from './live/live-stats.js';
+import type { SiteStats, StatsScope } from './stats/site-stats.js';
+
+export interface Services {
+  config: Config;
+  ingest: Ingest;
+  stats: (scope: StatsScope) => Promise<SiteStats>;
+  live: LiveStats;
+}
+
+export interface PulseContext {
+  pulse: Services;
+  /** false when PULSE_API_KEYS is set and the request carries none of the keys */
+  authorized: boolean;
+}
+
+/** Checks an `Authorization: Bearer <key>` value against the configured keys (none set: open). */
+export function isAuthorized(keys: readonly string[], authorization: string | null | undefined): boolean {
+  if (keys.length === 0) return true;
+  if (!authorization) return false;
+  const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+  return match !== null && keys.includes(match[1] as string);
+}

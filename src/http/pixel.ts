@@ -1,0 +1,63 @@
+// GET /pixel.gif: tracking without JavaScript. Query parameters become an event (defaults:
+// event_type page_view, path from the Referer, timestamp now) validated like every other event.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../context.js';
+import { InputError, PulseError } from '../errors.js';
+import { validateEvent } from '../ingestion/request.js';
+import { clientIp, methodNotAllowed, sendError, sendJson } from './respond.js';
+import { eventFromSnake, problemsToSnake } from './snake-case.js';
+
+/** A 1x1 transparent GIF (43 bytes). */
+export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+const GIF_HEADERS = {
+  'content-type': 'image/gif',
+  'content-length': String(PIXEL_GIF.length),
+  'cache-control': 'no-store, max-age=0',
+};
+
+function refererPath(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+export function handlePixel(
+  req: IncomingMessage,
+  res: ServerResponse,
+  services: Services,
+  query: URLSearchParams,
+): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    methodNotAllowed(res, 'GET');
+    return;
+  }
+  const now = Date.now();
+  const raw = eventFromSnake(Object.fromEntries(query));
+  raw.eventType ??= 'page_view';
+  raw.path ??= refererPath(req.headers.referer);
+  raw.timestamp ??= new Date(now).toISOString();
+  const valid = validateEvent(raw);
+  if (!valid.ok) {
+    const errors = problemsToSnake(valid.problems);
+    const message = `Invalid pixel parameters: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+    sendJson(res, 400, { status: 'error', code: new InputError(valid.problems).code, message, errors });
+    return;
+  }
+  try {
+    services.ingest.submit([valid.value], {
+      ip: clientIp(req),
+      userAgent: req.headers['user-agent'] ?? '',
+      anonymousVisitor: true,
+    });
+  } catch (error) {
+    if (!(error instanceof PulseError)) throw error;
+    sendError(res, error);
+    return;
+  }
+  res.writeHead(200, GIF_HEADERS);
+  res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
+}

@@ -1,0 +1,113 @@
+// The seed's REST routes, kept for compatibility: POST /event (also the sendBeacon target) and
+// GET /stats. Thin adapters over ingestion/request, Ingest and stats.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isAuthorized, type Services } from '../context.js';
+import { InputError, PulseError, unauthenticated } from '../errors.js';
+import { parseDate, validateEvent } from '../ingestion/request.js';
+import { BodyTooLargeError, clientIp, methodNotAllowed, readBody, sendError, sendJson } from './respond.js';
+import { eventFromSnake, problemsToSnake } from './snake-case.js';
+
+const QUEUED = JSON.stringify({ status: 'success', message: 'Event queued for processing' });
+export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '86400',
+};
+
+function badInput(res: ServerResponse, error: InputError): void {
+  const errors = problemsToSnake(error.problems);
+  const message = `Invalid event: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+  sendJson(res, 400, { status: 'error', code: error.code, message, errors }, CORS_HEADERS);
+}
+
+function isSupportedType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json' || type === 'text/plain';
+}
+
+export async function handleEvent(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, CORS_HEADERS);
+    res.end();
+    return;
+  }
+  if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+  if (!isSupportedType(req.headers['content-type'])) {
+    req.resume();
+    sendJson(res, 415, {
+      status: 'error',
+      code: 'BAD_USER_INPUT',
+      message: 'Content-Type must be application/json or text/plain',
+    });
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse((await readBody(req, MAX_EVENT_BODY_BYTES)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      sendJson(res, 413, { status: 'error', message: `Body larger than ${MAX_EVENT_BODY_BYTES} bytes` });
+    } else {
+      sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' }, CORS_HEADERS);
+    }
+    return;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    sendJson(
+      res,
+      400,
+      { status: 'error', code: 'BAD_USER_INPUT', message: 'Body must be a JSON object' },
+      CORS_HEADERS,
+    );
+    return;
+  }
+  const valid = validateEvent(eventFromSnake(body as Record<string, unknown>));
+  if (!valid.ok) return badInput(res, new InputError(valid.problems));
+  try {
+    // The seed counted only the user_ids clients sent, so REST events get no anonymous visitor id.
+    services.ingest.submit([valid.value], {
+      ip: clientIp(req),
+      userAgent: req.headers['user-agent'] ?? '',
+      anonymousVisitor: false,
+    });
+  } catch (error) {
+    if (error instanceof PulseError) return sendError(res, error);
+    throw error;
+  }
+  res.writeHead(202, { 'content-type': 'application/json', ...CORS_HEADERS });
+  res.end(QUEUED);
+}
+
+export async function handleStats(
+  req: IncomingMessage,
+  res: ServerResponse,
+  services: Services,
+  query: URLSearchParams,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET');
+  if (!isAuthorized(services.config.PULSE_API_KEYS, req.headers.authorization))
+    return sendError(res, unauthenticated());
+  const siteId = query.get('site_id');
+  const date = query.get('date');
+  const errors: { field: string; message: string }[] = [];
+  if (!siteId) errors.push({ field: 'site_id', message: 'is required' });
+  const dayStart = parseDate(date);
+  if (!date) errors.push({ field: 'date', message: 'is required (YYYY-MM-DD)' });
+  else if (dayStart === null) errors.push({ field: 'date', message: 'must be a calendar date YYYY-MM-DD' });
+  if (errors.length > 0 || !siteId || dayStart === null) {
+    const message = `Invalid parameters: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+    sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message, errors });
+    return;
+  }
+  const stats = await services.stats({ siteId, dayStart });
+  sendJson(res, 200, {
+    site_id: stats.siteId,
+    date: stats.date,
+    total_views: stats.totalViews,
+    unique_users: stats.uniqueUsers,
+    top_paths: stats.topPaths,
+  });
+}

@@ -1,0 +1,45 @@
+// Named steps between validation and the buffer. Each step returns the (possibly changed) event
+// or the reason it is dropped; the pipeline reports what it kept and what it dropped and why.
+import type { EventRecord } from './event.js';
+import type { VisitorIds } from './visitor-id.js';
+
+/** What an adapter knows about the hit beyond the event itself. */
+export interface HitContext {
+  ip: string;
+  userAgent: string;
+  /** whether an event without userId gets an anonymous visitor id (pixel and beacon hits) */
+  anonymousVisitor: boolean;
+}
+
+export type StepResult = EventRecord | { drop: string };
+export type Step = (event: EventRecord, hit: HitContext) => StepResult;
+
+export interface PipelineResult {
+  kept: EventRecord[];
+  dropped: Record<string, number>;
+}
+
+export function runPipeline(steps: readonly Step[], events: readonly EventRecord[], hit?: HitContext): PipelineResult {
+  if (!hit || steps.length === 0) return { kept: events as EventRecord[], dropped: {} };
+  const kept: EventRecord[] = [];
+  const dropped: Record<string, number> = {};
+  outer: for (let event of events) {
+    for (const step of steps) {
+      const result = step(event, hit);
+      if ('drop' in result) {
+        dropped[result.drop] = (dropped[result.drop] ?? 0) + 1;
+        continue outer;
+      }
+      event = result;
+    }
+    kept.push(event);
+  }
+  return { kept, dropped };
+}
+
+export function deriveVisitorId(visitors: VisitorIds): Step {
+  return (event, hit) =>
+    event.userId !== null || !hit.anonymousVisitor
+      ? event
+      : { ...event, userId: visitors.derive(event.siteId, hit.ip, hit.userAgent) };
+}

@@ -1,0 +1,113 @@
+// Validation of raw event input (GraphQL, REST, pixel all come here): the rules of API.md, in one
+// zod schema, turning input into EventRecords or a list of problems that name each field.
+import { z } from 'zod';
+import type { EventRecord } from './event.js';
+
+export const MAX_BATCH = 1000;
+
+const ISO_DATETIME = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset or Z' });
+
+/** Parses a DateTime string to epoch ms, or returns null when it is not one API.md accepts. */
+export function parseDateTime(value: unknown): number | null {
+  if (typeof value !== 'string' || !ISO_DATETIME.safeParse(value).success) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parses a calendar date YYYY-MM-DD to the epoch ms of its UTC midnight, or null when invalid. */
+export function parseDate(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const m = DATE_RE.exec(value);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC rolls 2025-02-30 over into March; a real date formats back to itself.
+  return new Date(ms).toISOString().slice(0, 10) === value ? ms : null;
+}
+
+export const eventInputSchema = z.object({
+  siteId: z
+    .string({ message: 'is required and must be a string' })
+    .min(1, 'must be 1-128 characters')
+    .max(128, 'must be 1-128 characters')
+    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only A-Z a-z 0-9 . _ : -'),
+  eventType: z
+    .string({ message: 'is required and must be a string' })
+    .min(1, 'must be 1-64 characters')
+    .max(64, 'must be 1-64 characters'),
+  path: z
+    .string({ message: 'must be a string' })
+    .max(2048, 'must be at most 2048 characters')
+    .startsWith('/', 'must start with "/"')
+    .nullish(),
+  userId: z
+    .string({ message: 'must be a string' })
+    .min(1, 'must be 1-256 characters')
+    .max(256, 'must be 1-256 characters')
+    .nullish(),
+  timestamp: z.string({ message: 'is required and must be an ISO 8601 date-time' }).transform((s, ctx) => {
+    const ms = parseDateTime(s);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time with an offset or Z' });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+});
+
+export type EventInput = z.input<typeof eventInputSchema>;
+
+export interface InputProblem {
+  /** dotted path of the bad field, e.g. "timestamp" or "inputs.3.siteId" */
+  field: string;
+  message: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: InputProblem[] };
+
+function toProblems(error: z.ZodError, prefix: (string | number)[]): InputProblem[] {
+  return error.issues.map((issue) => ({
+    field: [...prefix, ...issue.path].join('.') || '(input)',
+    message: issue.message,
+  }));
+}
+
+function toRecord(v: z.output<typeof eventInputSchema>): EventRecord {
+  return {
+    siteId: v.siteId,
+    eventType: v.eventType,
+    path: v.path ?? null,
+    userId: v.userId ?? null,
+    timestamp: v.timestamp,
+  };
+}
+
+export function validateEvent(input: unknown, prefix: (string | number)[] = []): Validated<EventRecord> {
+  const result = eventInputSchema.safeParse(input);
+  return result.success
+    ? { ok: true, value: toRecord(result.data) }
+    : { ok: false, problems: toProblems(result.error, prefix) };
+}
+
+/** Validates a batch all or nothing: any bad event makes the whole batch invalid. */
+export function validateEvents(inputs: readonly unknown[], prefix = 'inputs'): Validated<EventRecord[]> {
+  if (inputs.length < 1 || inputs.length > MAX_BATCH) {
+    return {
+      ok: false,
+      problems: [{ field: prefix, message: `must hold 1-${MAX_BATCH} events, got ${inputs.length}` }],
+    };
+  }
+  const records: EventRecord[] = new Array(inputs.length);
+  const problems: InputProblem[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const v = validateEvent(inputs[i], [prefix, i]);
+    if (v.ok) records[i] = v.value;
+    else problems.push(...v.problems);
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, value: records };
+}
+
+export function describeProblems(problems: readonly InputProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+}

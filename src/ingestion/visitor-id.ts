@@ -1,0 +1,48 @@
+// Anonymous visitor ids for hits without a userId: sha256(daily salt, site, IP, User-Agent).
+// The salt rotates at UTC midnight and salts older than yesterday are deleted, so an id cannot be
+// linked across days and raw IPs are never stored. Today's and tomorrow's salts are loaded ahead,
+// which keeps the hot path synchronous.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db.js';
+import { deleteSaltsBefore, ensureSalts } from '../storage/visitor-salts.js';
+import { DAY_MS, utcDate } from '../time.js';
+
+const REFRESH_MS = 15 * 60_000;
+
+export class VisitorIds {
+  private salts = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async refresh(now = Date.now()): Promise<void> {
+    const today = utcDate(now);
+    this.salts = await ensureSalts(this.db, [today, utcDate(now + DAY_MS)]);
+    await deleteSaltsBefore(this.db, utcDate(now - DAY_MS));
+  }
+
+  /** The visitor id of a hit received at `now`. */
+  derive(siteId: string, ip: string, userAgent: string, now = Date.now()): string {
+    const day = utcDate(now);
+    let salt = this.salts.get(day);
+    if (salt === undefined) {
+      // Only when refresh has not run for over a day (database down): a process-local salt still
+      // keeps ids unlinkable, at the cost of ids that differ from other instances'.
+      salt = randomBytes(32).toString('base64url');
+      this.salts.set(day, salt);
+    }
+    const hash = createHash('sha256').update(`${salt}\n${siteId}\n${ip}\n${userAgent}`).digest('base64url');
+    return `anon:${hash.slice(0, 22)}`;
+  }
+}

@@ -1,0 +1,61 @@
+// Ingestion over GraphQL: EventInput, recordEvent and recordEvents (all or nothing).
+import { builder } from '../builder.js';
+import { InputError, PulseError, toGraphQLError } from '../errors.js';
+import type { EventRecord } from '../ingestion/event.js';
+import type { Ingest } from '../ingestion/ingest.js';
+import { MAX_BATCH, validateEvent, validateEvents } from '../ingestion/request.js';
+
+const EventInput = builder.inputType('EventInput', {
+  description: 'One analytics event.',
+  fields: (t) => ({
+    siteId: t.string({ required: true, description: '1-128 characters of [A-Za-z0-9._:-]' }),
+    eventType: t.string({ required: true, description: '1-64 characters, e.g. "page_view"' }),
+    path: t.string({ description: 'at most 2048 characters, starting with "/"' }),
+    userId: t.string({ description: '1-256 characters; counted by uniqueUsers' }),
+    timestamp: t.field({ type: 'DateTime', required: true, description: 'when the event happened' }),
+  }),
+});
+
+const RecordEventPayload = builder.objectRef<{ accepted: boolean }>('RecordEventPayload').implement({
+  fields: (t) => ({ accepted: t.exposeBoolean('accepted', { description: 'true: the event is buffered' }) }),
+});
+
+const RecordEventsPayload = builder.objectRef<{ accepted: number }>('RecordEventsPayload').implement({
+  fields: (t) => ({ accepted: t.exposeInt('accepted', { description: 'how many events were buffered' }) }),
+});
+
+function submit(ingest: Ingest, records: EventRecord[]): number {
+  try {
+    ingest.submit(records);
+  } catch (error) {
+    throw error instanceof PulseError ? toGraphQLError(error) : error;
+  }
+  return records.length;
+}
+
+builder.mutationField('recordEvent', (t) =>
+  t.field({
+    type: RecordEventPayload,
+    description: 'Buffers one event; answers as soon as it is accepted (written by the next flush).',
+    args: { input: t.arg({ type: EventInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const valid = validateEvent(input, ['input']);
+      if (!valid.ok) throw toGraphQLError(new InputError(valid.problems));
+      submit(ctx.pulse.ingest, [valid.value]);
+      return { accepted: true };
+    },
+  }),
+);
+
+builder.mutationField('recordEvents', (t) =>
+  t.field({
+    type: RecordEventsPayload,
+    description: `Buffers 1-${MAX_BATCH} events, all or nothing: one invalid event rejects the batch.`,
+    args: { inputs: t.arg({ type: [EventInput], required: true }) },
+    resolve: (_root, { inputs }, ctx) => {
+      const valid = validateEvents(inputs);
+      if (!valid.ok) throw toGraphQLError(new InputError(valid.problems));
+      return { accepted: submit(ctx.pulse.ingest, valid.value) };
+    },
+  }),
+);

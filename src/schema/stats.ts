@@ -1,0 +1,62 @@
+// Reporting over GraphQL: SiteStats, PathViews, the siteStats query and the liveStats subscription.
+import { builder } from '../builder.js';
+import type { PulseContext } from '../context.js';
+import { toGraphQLError, unauthenticated } from '../errors.js';
+import { parseDate } from '../ingestion/request.js';
+import type { PathViews, SiteStats } from '../stats/site-stats.js';
+
+const PathViewsRef = builder.objectRef<PathViews>('PathViews').implement({
+  description: 'Page views of one path.',
+  fields: (t) => ({
+    path: t.exposeString('path'),
+    views: t.exposeInt('views'),
+  }),
+});
+
+const SiteStatsRef = builder.objectRef<SiteStats>('SiteStats').implement({
+  description: 'Counts for one site over one UTC day, or all time.',
+  fields: (t) => ({
+    siteId: t.exposeString('siteId'),
+    date: t.expose('date', { type: 'Date', nullable: true, description: 'null when the stats cover all time' }),
+    totalViews: t.exposeInt('totalViews', { description: 'events with eventType "page_view"' }),
+    uniqueUsers: t.exposeInt('uniqueUsers', { description: 'distinct non-null userId over all events in scope' }),
+    totalEvents: t.exposeInt('totalEvents', { description: 'all events in scope, any type' }),
+    topPaths: t.expose('topPaths', {
+      type: [PathViewsRef],
+      description: 'the 10 paths with most page_view events; ties by path ascending',
+    }),
+  }),
+});
+
+function requireKey(ctx: PulseContext): void {
+  if (!ctx.authorized) throw toGraphQLError(unauthenticated());
+}
+
+builder.queryField('siteStats', (t) =>
+  t.field({
+    type: SiteStatsRef,
+    description: 'Stats of a site for one UTC day (date) or all time (no date).',
+    args: {
+      siteId: t.arg.string({ required: true }),
+      date: t.arg({ type: 'Date', description: 'UTC day; omit for all time' }),
+    },
+    resolve: (_root, { siteId, date }, ctx) => {
+      requireKey(ctx);
+      return ctx.pulse.stats({ siteId, dayStart: date ? parseDate(date) : null });
+    },
+  }),
+);
+
+builder.subscriptionField('liveStats', (t) =>
+  t.field({
+    type: SiteStatsRef,
+    description:
+      "The site's stats for the current UTC day at once, then again whenever newly stored events change them (coalesced).",
+    args: { siteId: t.arg.string({ required: true }) },
+    subscribe: (_root, { siteId }, ctx) => {
+      requireKey(ctx);
+      return ctx.pulse.live.subscribe(siteId);
+    },
+    resolve: (stats) => stats,
+  }),
+);
