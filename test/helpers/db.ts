@@ -2,12 +2,12 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { TMP_DIR } from './global-setup.js';
+import { tmpDir } from './global-setup.js';
 
 export function freshDatabase(): { url: string; path: string; dir: string } {
-  const dir = mkdtempSync(join(TMP_DIR, 'db-'));
+  const dir = mkdtempSync(join(tmpDir(), 'db-'));
   const path = join(dir, 'pulse.db');
-  copyFileSync(join(TMP_DIR, 'template.db'), path);
+  copyFileSync(join(tmpDir(), 'template.db'), path);
   return { url: `file:${path}`, path, dir };
 }
 

@@ -1,13 +1,22 @@
-// Migrates one template database per test run; tests copy it instead of migrating each time.
-import { mkdirSync, rmSync } from 'node:fs';
+// Migrates one template database per test run, in a folder of its own (several runs may go on
+// at once); tests copy the template instead of migrating each time.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateDatabase } from '../../src/migrate.js';
 
-export const TMP_DIR = join(import.meta.dirname, '..', '.tmp');
+const TMP_ROOT = join(import.meta.dirname, '..', '.tmp');
+
+/** The current run's folder (set by setup() before the test workers start). */
+export function tmpDir(): string {
+  const dir = process.env.PULSE_TEST_TMP;
+  if (!dir) throw new Error('PULSE_TEST_TMP is not set: run the tests with vitest (see vitest.config.ts)');
+  return dir;
+}
 
 export default async function setup(): Promise<() => void> {
-  rmSync(TMP_DIR, { recursive: true, force: true });
-  mkdirSync(TMP_DIR, { recursive: true });
-  await migrateDatabase(`file:${join(TMP_DIR, 'template.db')}`);
-  return () => rmSync(TMP_DIR, { recursive: true, force: true });
+  mkdirSync(TMP_ROOT, { recursive: true });
+  const dir = mkdtempSync(join(TMP_ROOT, 'run-'));
+  process.env.PULSE_TEST_TMP = dir;
+  await migrateDatabase(`file:${join(dir, 'template.db')}`);
+  return () => rmSync(dir, { recursive: true, force: true });
 }

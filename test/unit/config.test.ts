@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      PORT: 4000,
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'file:./data/pulse.db',
+      PULSE_API_KEYS: [],
+      LOG_LEVEL: 'info',
+    });
+    expect(loadConfig({}).PULSE_FLUSH_INTERVAL_MS).toBeLessThanOrEqual(250);
+  });
+
+  it('parses values and comma-separated keys; empty values count as unset', () => {
+    const config = loadConfig({ PORT: '0', PULSE_API_KEYS: ' a, b ,,c', PULSE_BUFFER_CAPACITY: '10', LOG_LEVEL: '' });
+    expect(config).toMatchObject({
+      PORT: 0,
+      PULSE_API_KEYS: ['a', 'b', 'c'],
+      PULSE_BUFFER_CAPACITY: 10,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PULSE_FLUSH_INTERVAL_MS', '0'],
+    ['PULSE_BUFFER_CAPACITY', '-5'],
+    ['PULSE_FLUSH_BATCH_SIZE', '1.5'],
+    ['LOG_LEVEL', 'verbose'],
+    ['DATABASE_URL', 'postgres://x'],
+  ])('rejects %s=%s with an error naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+});
