@@ -1,0 +1,56 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db.js';
+import type { EventRecord } from '../../../src/ingestion/event.js';
+import { insertEvents, insertEventsCreateMany, insertEventsMultiRow } from '../../../src/storage/insert-events.js';
+import { freshDatabase } from '../../helpers/db.js';
+
+const tricky: EventRecord[] = [
+  { siteId: 's.1', eventType: 'page_view', path: '/a"b\\c\n\u0000ü😀', userId: "o'brien", timestamp: 1763231401123 },
+  { siteId: 's:2', eventType: 'click', path: null, userId: null, timestamp: -1 },
+  {
+    siteId: 's-3',
+    eventType: 'x'.repeat(64),
+    path: `/${'p'.repeat(2047)}`,
+    userId: 'u'.repeat(256),
+    timestamp: 253402300799999,
+  },
+];
+
+function storedRows(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db
+      .prepare(
+        'SELECT site_id AS siteId, event_type AS eventType, path, user_id AS userId, timestamp, typeof(timestamp) AS t FROM events ORDER BY id',
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+describe.each([
+  ['insertEvents (json_each)', insertEvents],
+  ['insertEventsMultiRow', insertEventsMultiRow],
+  ['insertEventsCreateMany', insertEventsCreateMany],
+])('%s', (_name, insert) => {
+  it('stores every field exactly, in order, timestamps as integers', async () => {
+    const { url, path } = freshDatabase();
+    const db = await openDatabase(url);
+    await insert(db, tricky);
+    await db.$disconnect();
+    expect(storedRows(path)).toEqual(tricky.map((e) => ({ ...e, t: 'integer' })));
+  });
+
+  it('writes a large batch whole', async () => {
+    const { url, path } = freshDatabase();
+    const db = await openDatabase(url);
+    const many = Array.from({ length: 1234 }, (_, i) => ({ ...(tricky[i % 3] as EventRecord), timestamp: i }));
+    await insert(db, many);
+    await db.$disconnect();
+    const rows = storedRows(path) as { timestamp: number }[];
+    expect(rows).toHaveLength(1234);
+    expect(rows.map((r) => r.timestamp)).toEqual(many.map((e) => e.timestamp));
+  });
+});
