@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import { type Db, openDatabase } from './db.js';
+import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
 import { handlePixel } from './http/pixel.js';
 import { sendJson } from './http/respond.js';
@@ -38,6 +39,8 @@ export interface PulseApp {
   yoga: YogaServerInstance<Record<string, never>, PulseContext>;
   /** node:http request listener: plain routes, then Yoga */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** the node:http fast path for POST /graphql (see http/graphql-fast.ts) */
+  graphqlFastPath: GraphQLFastPath;
   /** serves graphql-ws on the server's /graphql path */
   attachWebSocket: (server: Server) => WebSocketServer;
   /** stops taking events, drains the buffer into the database, closes it */
@@ -78,11 +81,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     maskedErrors: { isDev: false, maskError: maskInputErrors },
     logging: logger,
     plugins: [useInputErrorCodes()],
-    context: ({ request }) => ({
+    // HTTP requests carry a Fetch Request; graphql-ws and the fast path set `authorized` themselves.
+    context: ({ request }: { request?: Request }) => ({
       pulse: services,
-      authorized: isAuthorized(config.PULSE_API_KEYS, request.headers.get('authorization')),
+      authorized: isAuthorized(config.PULSE_API_KEYS, request?.headers.get('authorization')),
     }),
   });
+
+  const graphqlFastPath = createGraphQLFastPath(yoga, config.PULSE_API_KEYS, config.PULSE_MAX_BODY_BYTES);
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
@@ -100,6 +106,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
           break;
         case '/stats':
           handled = handleStats(req, res, services, query());
+          break;
+        case GRAPHQL_PATH:
+          if (!fastPathApplies(req)) {
+            void yoga(req, res);
+            return;
+          }
+          handled = graphqlFastPath.handle(req, res);
           break;
         case '/healthz':
           handled = handleHealth(res);
@@ -188,7 +201,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     return stopping;
   };
 
-  return { config, db, logger, services, buffer, flusher, yoga, handler, attachWebSocket, stop };
+  return { config, db, logger, services, buffer, flusher, yoga, handler, graphqlFastPath, attachWebSocket, stop };
 }
 
 interface EnvelopedRoot {

@@ -25,6 +25,7 @@ const envSchema = z.object({
   PULSE_FLUSH_BATCH_SIZE: int(1, 100_000).default(5_000),
   PULSE_LIVE_INTERVAL_MS: int(10, 60_000).default(250),
   PULSE_API_KEYS: keyList.default([]),
+  PULSE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

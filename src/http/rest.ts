@@ -8,7 +8,6 @@ import { BodyTooLargeError, clientIp, methodNotAllowed, readBody, sendError, sen
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
 const QUEUED = JSON.stringify({ status: 'success', message: 'Event queued for processing' });
-export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -46,10 +45,13 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
   }
   let body: unknown;
   try {
-    body = JSON.parse((await readBody(req, MAX_EVENT_BODY_BYTES)).toString('utf8'));
+    body = JSON.parse((await readBody(req, services.config.PULSE_MAX_BODY_BYTES)).toString('utf8'));
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      sendJson(res, 413, { status: 'error', message: `Body larger than ${MAX_EVENT_BODY_BYTES} bytes` });
+      sendJson(res, 413, {
+        status: 'error',
+        message: `Body larger than ${services.config.PULSE_MAX_BODY_BYTES} bytes`,
+      });
     } else {
       sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' }, CORS_HEADERS);
     }
