@@ -1,5 +1,7 @@
 // Small helpers for the end-to-end tests, which talk to a real server (see server.ts) over HTTP.
+import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { ROOT } from './server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -193,4 +195,35 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+}
+
+/**
+ * Runs `tsx src/server.ts` with the given environment until it exits on its own (or `timeoutMs`
+ * passes, when it is killed and the result says so). For starts that must fail.
+ */
+export async function runServerToExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill('SIGKILL');
+  }, timeoutMs);
+  const code = await new Promise<number | null>((resolve) => proc.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, timedOut };
 }

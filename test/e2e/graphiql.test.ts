@@ -1,0 +1,68 @@
+// GraphiQL in a browser (self-contained: the machine running Pulse may have no internet) and the
+// health routes, on the real server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../helpers/db.js';
+import { type RunningServer, startServer } from '../helpers/server.js';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({ DATABASE_URL: freshDatabase().url });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const CDN_HOSTS = ['unpkg', 'jsdelivr', 'cdnjs', 'esm.sh', 'skypack', 'googleapis', 'cloudflare'];
+
+describe('GraphiQL', () => {
+  it('GET /graphql from a browser answers GraphiQL HTML that loads nothing from a CDN', async () => {
+    const res = await fetch(server.graphqlUrl, {
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html.toLowerCase()).toContain('<!doctype html>');
+    expect(html).toContain('GraphiQL');
+
+    const lower = html.toLowerCase();
+    for (const host of CDN_HOSTS) expect(lower, `HTML mentions ${host}`).not.toContain(host);
+
+    // Every script and stylesheet is inline, same-origin or a data: URL.
+    const refs = [...html.matchAll(/<(?:script|link|img)\b[^>]*?\s(?:src|href)\s*=\s*["']([^"']*)["']/gi)].map(
+      (m) => m[1] ?? '',
+    );
+    for (const ref of refs) {
+      const external = /^(?:https?:)?\/\//i.test(ref) && !ref.includes('127.0.0.1') && !ref.includes('localhost');
+      expect(external, `external reference ${ref.slice(0, 100)}`).toBe(false);
+    }
+    // ES module imports of a URL would also need the network.
+    expect(html).not.toMatch(/import\s*\(?\s*["']https?:\/\//);
+  });
+
+  it('GET /graphql with a query and no HTML Accept still answers GraphQL, not GraphiQL', async () => {
+    const res = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/graphql-response+json' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
+describe('health routes', () => {
+  it('GET /healthz answers 200 JSON', async () => {
+    const res = await fetch(`${server.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers 200 JSON when the database is reachable and the buffer has room', async () => {
+    const res = await fetch(`${server.baseUrl}/readyz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ status: 'ready' });
+  });
+});
