@@ -73,6 +73,14 @@ export interface GraphQLFastPath {
   counts: { fast: number; fallback: number };
 }
 
+/**
+ * Stands in for the Fetch Request in the envelop context. Yoga's parse hook only tags parse
+ * errors (GRAPHQL_PARSE_FAILED, status 400) for requests that have one, and caches the error it
+ * saw, so without it a syntax error first seen here would lose its code for everyone after.
+ * One shared object: it carries no per-request data (the fast path sets `authorized` itself).
+ */
+const REQUEST_STAND_IN = Object.freeze({ method: 'POST', headers: new Headers() });
+
 export function createGraphQLFastPath(yoga: Yoga, apiKeys: readonly string[], maxBodyBytes: number): GraphQLFastPath {
   const counts = { fast: 0, fallback: 0 };
   const fallback = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
@@ -109,7 +117,7 @@ export function createGraphQLFastPath(yoga: Yoga, apiKeys: readonly string[], ma
     }
     if (!isParams(params)) return fallback(req, res, body);
 
-    const env = yoga.getEnveloped({ req, res, params });
+    const env = yoga.getEnveloped({ req, res, params, request: REQUEST_STAND_IN });
     let document: ReturnType<typeof env.parse>;
     try {
       document = env.parse(params.query);

@@ -7,7 +7,7 @@ import { validateEvent } from '../ingestion/request.js';
 import { clientIp, methodNotAllowed, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
-/** A 1x1 transparent GIF (43 bytes). */
+/** A 1x1 transparent GIF (42 bytes). */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 const GIF_HEADERS = {
@@ -36,7 +36,8 @@ export function handlePixel(
     return;
   }
   const now = Date.now();
-  const raw = eventFromSnake(Object.fromEntries(query));
+  // An empty parameter (`path=`) counts as absent, so its default applies.
+  const raw = eventFromSnake(Object.fromEntries([...query].filter(([, v]) => v !== '')));
   raw.eventType ??= 'page_view';
   raw.path ??= refererPath(req.headers.referer);
   raw.timestamp ??= new Date(now).toISOString();
@@ -45,6 +46,12 @@ export function handlePixel(
     const errors = problemsToSnake(valid.problems);
     const message = `Invalid pixel parameters: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
     sendJson(res, 400, { status: 'error', code: new InputError(valid.problems).code, message, errors });
+    return;
+  }
+  if (req.method === 'HEAD') {
+    // Link checkers and prefetchers send HEAD: answer as GET would, but record nothing.
+    res.writeHead(200, GIF_HEADERS);
+    res.end();
     return;
   }
   try {
@@ -59,5 +66,5 @@ export function handlePixel(
     return;
   }
   res.writeHead(200, GIF_HEADERS);
-  res.end(req.method === 'HEAD' ? undefined : PIXEL_GIF);
+  res.end(PIXEL_GIF);
 }

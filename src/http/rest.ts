@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAuthorized, type Services } from '../context.js';
 import { InputError, PulseError, unauthenticated } from '../errors.js';
-import { parseDate, validateEvent } from '../ingestion/request.js';
+import { parseDate, siteIdProblem, validateEvent } from '../ingestion/request.js';
 import { BodyTooLargeError, clientIp, methodNotAllowed, readBody, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
@@ -19,7 +19,7 @@ const CORS_HEADERS = {
 function badInput(res: ServerResponse, error: InputError): void {
   const errors = problemsToSnake(error.problems);
   const message = `Invalid event: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
-  sendJson(res, 400, { status: 'error', code: error.code, message, errors }, CORS_HEADERS);
+  sendJson(res, 400, { status: 'error', code: error.code, message, errors });
 }
 
 function isSupportedType(contentType: string | undefined): boolean {
@@ -28,8 +28,10 @@ function isSupportedType(contentType: string | undefined): boolean {
 }
 
 export async function handleEvent(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
+  // Every answer carries CORS headers, so a page on another origin can read errors and Retry-After.
+  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, CORS_HEADERS);
+    res.writeHead(204);
     res.end();
     return;
   }
@@ -53,17 +55,12 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
         message: `Body larger than ${services.config.PULSE_MAX_BODY_BYTES} bytes`,
       });
     } else {
-      sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' }, CORS_HEADERS);
+      sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' });
     }
     return;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    sendJson(
-      res,
-      400,
-      { status: 'error', code: 'BAD_USER_INPUT', message: 'Body must be a JSON object' },
-      CORS_HEADERS,
-    );
+    sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body must be a JSON object' });
     return;
   }
   const valid = validateEvent(eventFromSnake(body as Record<string, unknown>));
@@ -79,7 +76,7 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
     if (error instanceof PulseError) return sendError(res, error);
     throw error;
   }
-  res.writeHead(202, { 'content-type': 'application/json', ...CORS_HEADERS });
+  res.writeHead(202, { 'content-type': 'application/json' });
   res.end(QUEUED);
 }
 
@@ -96,10 +93,15 @@ export async function handleStats(
   const date = query.get('date');
   const errors: { field: string; message: string }[] = [];
   if (!siteId) errors.push({ field: 'site_id', message: 'is required' });
+  else {
+    const problem = siteIdProblem(siteId);
+    if (problem) errors.push({ field: 'site_id', message: problem });
+  }
   const dayStart = parseDate(date);
   if (!date) errors.push({ field: 'date', message: 'is required (YYYY-MM-DD)' });
   else if (dayStart === null) errors.push({ field: 'date', message: 'must be a calendar date YYYY-MM-DD' });
   if (errors.length > 0 || !siteId || dayStart === null) {
+    // (the last two conditions only narrow types; errors is non-empty then)
     const message = `Invalid parameters: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
     sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message, errors });
     return;

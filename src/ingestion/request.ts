@@ -26,12 +26,20 @@ export function parseDate(value: unknown): number | null {
   return new Date(ms).toISOString().slice(0, 10) === value ? ms : null;
 }
 
+const siteIdSchema = z
+  .string({ message: 'is required and must be a string' })
+  .min(1, 'must be 1-128 characters')
+  .max(128, 'must be 1-128 characters')
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only A-Z a-z 0-9 . _ : -');
+
+/** The siteId rule of API.md, for the stats routes; null when valid, else what is wrong. */
+export function siteIdProblem(value: unknown): string | null {
+  const result = siteIdSchema.safeParse(value);
+  return result.success ? null : (result.error.issues[0]?.message ?? 'is invalid');
+}
+
 export const eventInputSchema = z.object({
-  siteId: z
-    .string({ message: 'is required and must be a string' })
-    .min(1, 'must be 1-128 characters')
-    .max(128, 'must be 1-128 characters')
-    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only A-Z a-z 0-9 . _ : -'),
+  siteId: siteIdSchema,
   eventType: z
     .string({ message: 'is required and must be a string' })
     .min(1, 'must be 1-64 characters')

@@ -1,8 +1,8 @@
 // Reporting over GraphQL: SiteStats, PathViews, the siteStats query and the liveStats subscription.
 import { builder } from '../builder.js';
 import type { PulseContext } from '../context.js';
-import { toGraphQLError, unauthenticated } from '../errors.js';
-import { parseDate } from '../ingestion/request.js';
+import { InputError, toGraphQLError, unauthenticated } from '../errors.js';
+import { parseDate, siteIdProblem } from '../ingestion/request.js';
 import type { PathViews, SiteStats } from '../stats/site-stats.js';
 
 const PathViewsRef = builder.objectRef<PathViews>('PathViews').implement({
@@ -28,8 +28,11 @@ const SiteStatsRef = builder.objectRef<SiteStats>('SiteStats').implement({
   }),
 });
 
-function requireKey(ctx: PulseContext): void {
+/** The checks both root fields share: the API key, then the siteId rule. */
+function checkAccess(ctx: PulseContext, siteId: string): void {
   if (!ctx.authorized) throw toGraphQLError(unauthenticated());
+  const problem = siteIdProblem(siteId);
+  if (problem) throw toGraphQLError(new InputError([{ field: 'siteId', message: problem }]));
 }
 
 builder.queryField('siteStats', (t) =>
@@ -41,7 +44,7 @@ builder.queryField('siteStats', (t) =>
       date: t.arg({ type: 'Date', description: 'UTC day; omit for all time' }),
     },
     resolve: (_root, { siteId, date }, ctx) => {
-      requireKey(ctx);
+      checkAccess(ctx, siteId);
       return ctx.pulse.stats({ siteId, dayStart: date ? parseDate(date) : null });
     },
   }),
@@ -54,7 +57,7 @@ builder.subscriptionField('liveStats', (t) =>
       "The site's stats for the current UTC day at once, then again whenever newly stored events change them (coalesced).",
     args: { siteId: t.arg.string({ required: true }) },
     subscribe: (_root, { siteId }, ctx) => {
-      requireKey(ctx);
+      checkAccess(ctx, siteId);
       return ctx.pulse.live.subscribe(siteId);
     },
     resolve: (stats) => stats,

@@ -52,6 +52,8 @@ describe('a full ingest buffer', () => {
       const retryAfter = res.headers.get('retry-after');
       expect(retryAfter).toMatch(/^\d+$/);
       expect(Number(retryAfter)).toBeGreaterThan(0);
+      // a page on another origin (sendBeacon, fetch) can read the refusal
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
       const body = (await res.json()) as { status: string; code: string };
       expect(body).toMatchObject({ status: 'error', code: 'OVERLOADED' });
       return 'rejected';

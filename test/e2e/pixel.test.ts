@@ -101,6 +101,27 @@ describe('GET /pixel.gif', () => {
     expect(stats.totalViews).toBe(2);
   });
 
+  it('treats an empty parameter as absent, so path= falls back to the Referer', async () => {
+    const res = await pixel(
+      { site_id: 'empty-param-site', path: '', user_id: '' },
+      { referer: 'https://a.example/from-referer' },
+    );
+    expect(res.status).toBe(200);
+    const rows = await storedRows('empty-param-site', 1);
+    expect(rows[0]?.path).toBe('/from-referer');
+    expect(String(rows[0]?.user_id)).toMatch(/^anon:/);
+  });
+
+  it('answers HEAD like GET but records nothing (link checkers, prefetchers)', async () => {
+    const head = await fetch(`${server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('image/gif');
+    // a GET after it is stored; once it is, the HEAD would have been stored before it
+    await pixel({ site_id: 'head-site', path: '/g' });
+    const rows = await storedRows('head-site', 1);
+    expect(rows.map((r) => r.path)).toEqual(['/g']);
+  });
+
   it('stamps the event with the time of receipt when there is no timestamp', async () => {
     const before = Date.now();
     const dayBefore = todayUtc();

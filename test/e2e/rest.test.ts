@@ -201,6 +201,8 @@ describe('GET /stats', () => {
       '?site_id=site-abc-123&date=15-11-2025',
       '?site_id=site-abc-123&date=2025-02-30',
       '?site_id=site-abc-123&date=',
+      '?site_id=bad%20site!&date=2025-11-15',
+      `?site_id=${'s'.repeat(129)}&date=2025-11-15`,
     ]) {
       const res = await getStats(query);
       expect(res.status, `GET /stats${query}`).toBe(400);
@@ -212,6 +214,8 @@ describe('GET /stats', () => {
     expect(noSite.errors.map((e) => e.field)).toEqual(['site_id']);
     const badDate = (await (await getStats('?site_id=s&date=2025-13-01')).json()) as { errors: { field: string }[] };
     expect(badDate.errors.map((e) => e.field)).toEqual(['date']);
+    const badSite = (await (await getStats('?site_id=a%20b&date=2025-11-15')).json()) as { message: string };
+    expect(badSite.message).toContain('site_id: may contain only A-Z a-z 0-9 . _ : -');
   });
 
   it('answers zeros for a site with no events that day', async () => {

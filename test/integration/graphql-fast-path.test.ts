@@ -182,3 +182,22 @@ describe('negotiateMediaType', () => {
     expect(negotiateMediaType(accept)).toBe(expected);
   });
 });
+
+describe('parse errors seen first by the fast path', () => {
+  it('keep GRAPHQL_PARSE_FAILED and status 400 on both paths', async () => {
+    const t = await testApp();
+    const url = await listen(t);
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: '{' }),
+    };
+    const first = await fetch(url, init);
+    const second = await t.app.yoga.fetch('http://localhost/graphql', init);
+    for (const res of [first, second]) {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { extensions?: { code?: string } }[] };
+      expect(body.errors[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    }
+  });
+});

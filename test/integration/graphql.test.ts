@@ -171,3 +171,12 @@ describe('siteStats', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/events|sqlite|at .*\.ts/i);
   });
 });
+
+describe('siteId rule on the stats fields', () => {
+  it('rejects an invalid siteId with BAD_USER_INPUT naming the rule', async () => {
+    const { gql } = await testApp();
+    const res = await gql('query($s: String!) { siteStats(siteId: $s) { totalEvents } }', { s: 'bad site!' });
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0]?.message).toContain('siteId: may contain only A-Z a-z 0-9 . _ : -');
+  });
+});
