@@ -2,30 +2,42 @@
 // plain routes beside Yoga in one node:http request listener. No listening here (see server.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { type DocumentNode, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import { type Db, openDatabase } from './db.js';
+import { rateLimited, toGraphQLError } from './errors.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
+import { handleMetrics } from './http/metrics.js';
 import { handlePixel } from './http/pixel.js';
+import { RateLimitGuard } from './http/rate-limit.js';
 import { sendJson } from './http/respond.js';
 import { handleEvent, handleStats } from './http/rest.js';
 import type { EventRecord } from './ingestion/event.js';
 import { Flusher } from './ingestion/flusher.js';
 import { Ingest } from './ingestion/ingest.js';
-import { deriveVisitorId } from './ingestion/pipeline.js';
+import { type BotCount, deriveVisitorId, dropBots } from './ingestion/pipeline.js';
 import { RingBuffer } from './ingestion/ring-buffer.js';
 import { VisitorIds } from './ingestion/visitor-id.js';
 import { createLivePubSub, LiveStats } from './live/live-stats.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { useArmor } from './plugins/use-armor.js';
+import { useCSRFPrevention } from './plugins/use-csrf-prevention.js';
+import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
+import { useIngestRefusals } from './plugins/use-ingest-refusals.js';
 import { maskInputErrors, useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { schema } from './schema/index.js';
+import { eventTypes } from './stats/event-types.js';
+import { dayOf, oneDay } from './stats/scope.js';
+import { series } from './stats/series.js';
 import { siteStats } from './stats/site-stats.js';
-import { insertEvents } from './storage/insert-events.js';
-import { utcDayStart } from './time.js';
+import { createEventWriter, lastEventId } from './storage/insert-events.js';
+import { startRetention } from './storage/retention.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -48,39 +60,78 @@ export interface PulseApp {
 }
 
 export async function buildApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<PulseApp> {
-  const db = await openDatabase(config.DATABASE_URL);
+  const db = await openDatabase(config.DATABASE_URL, config.PULSE_DB_BUSY_TIMEOUT_MS);
+  const metrics = config.PULSE_METRICS ? new Metrics() : null;
   const buffer = new RingBuffer<EventRecord>(config.PULSE_BUFFER_CAPACITY);
   const pubsub = createLivePubSub();
   const stats: Services['stats'] = (scope) => siteStats(db, scope);
   const live = new LiveStats({
     pubsub,
     intervalMs: config.PULSE_LIVE_INTERVAL_MS,
-    loadToday: (siteId) => stats({ siteId, dayStart: utcDayStart(Date.now()) }),
+    loadToday: (siteId) => stats(oneDay(siteId, dayOf(Date.now()))),
     onError: (error) => logger.error({ err: error }, 'live stats update failed'),
   });
   const flusher = new Flusher(buffer, {
     intervalMs: config.PULSE_FLUSH_INTERVAL_MS,
     batchSize: config.PULSE_FLUSH_BATCH_SIZE,
-    write: (batch) => insertEvents(db, batch),
+    backoffMs: config.PULSE_FLUSH_BACKOFF_MS,
+    maxBackoffMs: config.PULSE_FLUSH_MAX_BACKOFF_MS,
+    onWrite: metrics ? (ms, events, ok) => metrics.observeFlush(ms, events, ok) : undefined,
+    write: createEventWriter(db),
     onFlushed: (batch) => live.eventsStored(batch),
     onError: (error, attempt, retryInMs) =>
       logger.warn({ err: error, attempt, retryInMs, buffered: buffer.size }, 'flush failed; events kept, retrying'),
   });
   const visitors = new VisitorIds(db);
   await visitors.start();
-  const ingest = new Ingest(buffer, flusher, [deriveVisitorId(visitors)]);
-  const services: Services = { config, ingest, stats, live };
+  const bots: BotCount = { bots: 0 };
+  const ingest = new Ingest(buffer, flusher, [dropBots(bots), deriveVisitorId(visitors)], (await lastEventId(db)) + 1);
+  ingest.allowedSites = config.PULSE_ALLOWED_SITES.length > 0 ? new Set(config.PULSE_ALLOWED_SITES) : null;
+  metrics?.bind({ ingest, flusher, buffer, bots, live });
+  const rateLimit = RateLimitGuard.fromConfig(config, () => ingest.refused.rate_limited++);
+  const services: Services = {
+    config,
+    ingest,
+    stats,
+    series: (scope, interval) => series(db, scope, interval),
+    eventTypes: (scope) => eventTypes(db, scope),
+    live,
+  };
   flusher.start();
+  const stopRetention = config.PULSE_RETENTION_DAYS
+    ? startRetention(
+        db,
+        config.PULSE_RETENTION_DAYS,
+        (deleted, cutoff) =>
+          logger.info({ deleted, before: new Date(cutoff).toISOString() }, 'retention: raw events pruned'),
+        (error) => logger.error({ err: error }, 'retention failed'),
+      )
+    : () => undefined;
 
   const yoga = createYoga<Record<string, never>, PulseContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    graphiql: { title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS' },
+    graphiql: config.PULSE_GRAPHIQL ? { title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS' } : false,
+    maxRequestBodySize: config.PULSE_MAX_BODY_BYTES,
+    // Pulse reads no cookies (keys travel in Authorization), so no origin gets credentialed access.
+    cors: { credentials: false },
     renderGraphiQL,
     maskedErrors: { isDev: false, maskError: maskInputErrors },
     logging: logger,
-    plugins: [useInputErrorCodes()],
+    plugins: [
+      useInputErrorCodes(),
+      useIngestRefusals(ingest.refused),
+      useArmor({
+        maxDepth: config.PULSE_MAX_DEPTH,
+        maxAliases: config.PULSE_MAX_ALIASES,
+        maxTokens: config.PULSE_MAX_TOKENS,
+        maxDirectives: config.PULSE_MAX_DIRECTIVES,
+        maxCost: config.PULSE_MAX_COST,
+      }),
+      ...(config.PULSE_INTROSPECTION ? [] : [useDisableIntrospection()]),
+      ...(config.PULSE_CSRF_PREVENTION ? [useCSRFPrevention()] : []),
+    ],
     // HTTP requests carry a Fetch Request; graphql-ws and the fast path set `authorized` themselves.
     context: ({ request }: { request?: Request }) => ({
       pulse: services,
@@ -94,6 +145,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
+    if (rateLimit?.check(req, res, path)) return;
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     let handled: void | Promise<void>;
     try {
@@ -113,6 +165,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
             return;
           }
           handled = graphqlFastPath.handle(req, res);
+          break;
+        case '/metrics':
+          if (metrics === null) {
+            void yoga(req, res);
+            return;
+          }
+          handled = handleMetrics(req, res, metrics, config.PULSE_API_KEYS);
           break;
         case '/healthz':
           handled = handleHealth(res);
@@ -138,9 +197,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   let wsServer: WebSocketServer | null = null;
   const attachWebSocket = (server: Server): WebSocketServer => {
-    wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+    wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.PULSE_MAX_BODY_BYTES });
     useServer<Record<string, unknown>>(
       {
+        connectionInitWaitTimeout: config.PULSE_WS_INIT_TIMEOUT_MS,
         execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
         subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
         onConnect: ({ connectionParams }) => {
@@ -150,6 +210,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
           return auth === undefined || isAuthorized(config.PULSE_API_KEYS, auth);
         },
         onSubscribe: async (ctx, _id, payload) => {
+          const retryAfter = rateLimit?.retryAfter(ctx.extra.request) ?? 0;
+          if (retryAfter > 0) return [toGraphQLError(rateLimited(retryAfter))];
           const {
             schema: s,
             execute,
@@ -163,7 +225,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
             socket: ctx.extra.socket,
             params: payload,
           });
-          const document = parse(payload.query);
+          let document: DocumentNode;
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            // A syntax error or the token limit: an error for this operation, not a closed socket.
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
           const errors = validate(s, document);
           if (errors.length > 0) return errors;
           const context = await contextFactory();
@@ -191,7 +260,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       ingest.close();
       await flusher.stop();
       live.stop();
+      rateLimit?.stop();
       visitors.stop();
+      stopRetention();
       if (wsServer) {
         for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
         wsServer.close();

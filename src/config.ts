@@ -5,6 +5,21 @@ import { DEFAULT_DATABASE_URL } from './db-url.js';
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }))
+  .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+
+/** false/0: use the socket peer; true: one trusted proxy; a number: that many proxy hops. */
+const proxyHops = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(true|false|\d{1,2})$/, 'must be true, false or a number of proxy hops')
+  .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)));
+
 const keyList = z.string().transform((s) =>
   s
     .split(',')
@@ -25,8 +40,31 @@ const envSchema = z.object({
   PULSE_FLUSH_BATCH_SIZE: int(1, 100_000).default(5_000),
   PULSE_LIVE_INTERVAL_MS: int(10, 60_000).default(250),
   PULSE_API_KEYS: keyList.default([]),
+  /** unset: keep raw events forever */
+  PULSE_RETENTION_DAYS: int(1, 100_000).optional(),
   PULSE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  // Security and reliability (README: "Security and reliability").
+  PULSE_MAX_DEPTH: int(1, 1000).default(10),
+  PULSE_MAX_ALIASES: int(0, 10_000).default(15),
+  PULSE_MAX_TOKENS: int(100, 1_000_000).default(2000),
+  PULSE_MAX_DIRECTIVES: int(0, 10_000).default(10),
+  PULSE_MAX_COST: int(1, 100_000_000).default(5000),
+  PULSE_GRAPHIQL: bool.default(true),
+  PULSE_INTROSPECTION: bool.default(true),
+  PULSE_CSRF_PREVENTION: bool.default(true),
+  PULSE_ALLOWED_SITES: keyList.default([]),
+  PULSE_RATE_LIMIT_PER_SECOND: int(0, 1_000_000).default(0),
+  /** unset: twice the per-second rate */
+  PULSE_RATE_LIMIT_BURST: int(1, 10_000_000).optional(),
+  PULSE_RATE_LIMIT_LOOPBACK: bool.default(false),
+  PULSE_TRUST_PROXY: proxyHops.default(0),
+  PULSE_METRICS: bool.default(true),
+  PULSE_DB_BUSY_TIMEOUT_MS: int(0, 60_000).default(1000),
+  PULSE_FLUSH_BACKOFF_MS: int(1, 60_000).default(50),
+  PULSE_FLUSH_MAX_BACKOFF_MS: int(1, 600_000).default(5000),
+  PULSE_WS_INIT_TIMEOUT_MS: int(100, 60_000).default(3000),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -2,12 +2,16 @@
 import type { Config } from './config.js';
 import type { Ingest } from './ingestion/ingest.js';
 import type { LiveStats } from './live/live-stats.js';
-import type { SiteStats, StatsScope } from './stats/site-stats.js';
+import type { EventTypeCount } from './stats/event-types.js';
+import type { SiteStats, StatsScope } from './stats/scope.js';
+import type { Interval, SeriesBucket } from './stats/series.js';
 
 export interface Services {
   config: Config;
   ingest: Ingest;
   stats: (scope: StatsScope) => Promise<SiteStats>;
+  series: (scope: StatsScope, interval: Interval) => Promise<SeriesBucket[]>;
+  eventTypes: (scope: StatsScope) => Promise<EventTypeCount[]>;
   live: LiveStats;
 }
 

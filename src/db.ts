@@ -5,13 +5,17 @@ import { PrismaClient } from './generated/prisma/client.js';
 
 export type Db = PrismaClient;
 
-/** How long a statement waits for another writer's lock before failing (ms). */
-export const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a statement waits for another writer's lock before failing (ms). better-sqlite3 waits
+ * synchronously, so this is also how long the event loop can stall on a locked database; the
+ * flusher's own retry with backoff does the longer waiting (PULSE_DB_BUSY_TIMEOUT_MS).
+ */
+export const BUSY_TIMEOUT_MS = 1000;
 
-export async function openDatabase(url: string): Promise<Db> {
+export async function openDatabase(url: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Promise<Db> {
   const path = sqlitePathFromUrl(url);
   ensureDatabaseDir(path);
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: BUSY_TIMEOUT_MS }) });
+  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: busyTimeoutMs }) });
   // WAL lets readers (stats) run beside the flusher's writes; NORMAL sync is durable across a
   // process crash (not a power cut), the usual trade for WAL.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');

@@ -29,6 +29,10 @@ export const stopping = () =>
   new PulseError('OVERLOADED', 'The server is shutting down; nothing was accepted. Retry later.', 1);
 export const unauthenticated = () =>
   new PulseError('UNAUTHENTICATED', 'A valid API key is required: send "Authorization: Bearer <key>".');
+export const forbiddenSite = (siteId: string) =>
+  new PulseError('FORBIDDEN', `Events for site "${siteId}" are not accepted here; nothing was accepted.`);
+export const rateLimited = (retryAfter: number) =>
+  new PulseError('RATE_LIMITED', 'Too many requests from this client; nothing was accepted. Retry later.', retryAfter);
 
 export function toGraphQLError(error: PulseError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };

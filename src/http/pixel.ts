@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../context.js';
 import { InputError, PulseError } from '../errors.js';
 import { validateEvent } from '../ingestion/request.js';
-import { clientIp, methodNotAllowed, sendError, sendJson } from './respond.js';
+import { clientIp } from './client-ip.js';
+import { methodNotAllowed, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
 /** A 1x1 transparent GIF (42 bytes). */
@@ -43,6 +44,7 @@ export function handlePixel(
   raw.timestamp ??= new Date(now).toISOString();
   const valid = validateEvent(raw);
   if (!valid.ok) {
+    services.ingest.refused.invalid++;
     const errors = problemsToSnake(valid.problems);
     const message = `Invalid pixel parameters: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
     sendJson(res, 400, { status: 'error', code: new InputError(valid.problems).code, message, errors });
@@ -56,7 +58,7 @@ export function handlePixel(
   }
   try {
     services.ingest.submit([valid.value], {
-      ip: clientIp(req),
+      ip: clientIp(req, services.config.PULSE_TRUST_PROXY),
       userAgent: req.headers['user-agent'] ?? '',
       anonymousVisitor: true,
     });

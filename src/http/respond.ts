@@ -57,8 +57,3 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('error', reject);
   });
 }
-
-/** The peer's address; the direct socket peer (proxies are not trusted). */
-export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? '';
-}

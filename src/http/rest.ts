@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAuthorized, type Services } from '../context.js';
 import { InputError, PulseError, unauthenticated } from '../errors.js';
 import { parseDate, siteIdProblem, validateEvent } from '../ingestion/request.js';
-import { BodyTooLargeError, clientIp, methodNotAllowed, readBody, sendError, sendJson } from './respond.js';
+import { dayOf, oneDay } from '../stats/scope.js';
+import { clientIp } from './client-ip.js';
+import { BodyTooLargeError, methodNotAllowed, readBody, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
 const QUEUED = JSON.stringify({ status: 'success', message: 'Event queued for processing' });
@@ -27,6 +29,10 @@ function isSupportedType(contentType: string | undefined): boolean {
   return type === 'application/json' || type === 'text/plain';
 }
 
+function isBeacon(contentType: string | undefined): boolean {
+  return (contentType ?? '').trimStart().toLowerCase().startsWith('text/plain');
+}
+
 export async function handleEvent(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
   // Every answer carries CORS headers, so a page on another origin can read errors and Retry-After.
   for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
@@ -37,6 +43,7 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
   }
   if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
   if (!isSupportedType(req.headers['content-type'])) {
+    services.ingest.refused.invalid++;
     req.resume();
     sendJson(res, 415, {
       status: 'error',
@@ -50,27 +57,35 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
     body = JSON.parse((await readBody(req, services.config.PULSE_MAX_BODY_BYTES)).toString('utf8'));
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
+      services.ingest.refused.too_large++;
       sendJson(res, 413, {
         status: 'error',
         message: `Body larger than ${services.config.PULSE_MAX_BODY_BYTES} bytes`,
       });
     } else {
+      services.ingest.refused.invalid++;
       sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body is not valid JSON' });
     }
     return;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    services.ingest.refused.invalid++;
     sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body must be a JSON object' });
     return;
   }
   const valid = validateEvent(eventFromSnake(body as Record<string, unknown>));
-  if (!valid.ok) return badInput(res, new InputError(valid.problems));
+  if (!valid.ok) {
+    services.ingest.refused.invalid++;
+    return badInput(res, new InputError(valid.problems));
+  }
   try {
-    // The seed counted only the user_ids clients sent, so REST events get no anonymous visitor id.
+    // A text/plain body is what navigator.sendBeacon sends: a browser hit, which gets an anonymous
+    // visitor id when it has no user_id and is dropped when a bot sent it. JSON bodies (the seed's
+    // curl, server code) are stored as sent, as the seed did.
     services.ingest.submit([valid.value], {
-      ip: clientIp(req),
+      ip: clientIp(req, services.config.PULSE_TRUST_PROXY),
       userAgent: req.headers['user-agent'] ?? '',
-      anonymousVisitor: false,
+      anonymousVisitor: isBeacon(req.headers['content-type']),
     });
   } catch (error) {
     if (error instanceof PulseError) return sendError(res, error);
@@ -106,7 +121,7 @@ export async function handleStats(
     sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message, errors });
     return;
   }
-  const stats = await services.stats({ siteId, dayStart });
+  const stats = await services.stats(oneDay(siteId, dayOf(dayStart)));
   sendJson(res, 200, {
     site_id: stats.siteId,
     date: stats.date,

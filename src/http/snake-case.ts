@@ -7,6 +7,7 @@ const TO_CAMEL: Record<string, string> = {
   path: 'path',
   user_id: 'userId',
   timestamp: 'timestamp',
+  event_id: 'eventId',
 };
 const TO_SNAKE: Record<string, string> = Object.fromEntries(Object.entries(TO_CAMEL).map(([s, c]) => [c, s]));
 

@@ -12,6 +12,8 @@ export interface FlusherOptions {
   /** called after each committed batch */
   onFlushed?: (batch: readonly EventRecord[]) => void;
   onError?: (error: unknown, attempt: number, retryInMs: number) => void;
+  /** called after every write attempt with its duration (for metrics) */
+  onWrite?: (durationMs: number, events: number, ok: boolean) => void;
   /** first retry delay; doubles per consecutive failure up to maxBackoffMs */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -26,7 +28,7 @@ export interface FlusherStatus {
 }
 
 export class Flusher {
-  private readonly opts: Required<Omit<FlusherOptions, 'onFlushed' | 'onError'>> & FlusherOptions;
+  private readonly opts: Required<Omit<FlusherOptions, 'onFlushed' | 'onError' | 'onWrite'>> & FlusherOptions;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private retryAt = 0;
@@ -85,9 +87,11 @@ export class Flusher {
   private async writeBatch(): Promise<boolean> {
     const batch = this.buffer.peek(this.opts.batchSize);
     if (batch.length === 0) return true;
+    const started = performance.now();
     try {
       await this.opts.write(batch);
     } catch (error) {
+      this.opts.onWrite?.(performance.now() - started, batch.length, false);
       const attempt = ++this.status.consecutiveFailures;
       this.status.failedFlushes++;
       this.status.lastError = error instanceof Error ? error.message : String(error);
@@ -96,6 +100,7 @@ export class Flusher {
       this.opts.onError?.(error, attempt, delay);
       return false;
     }
+    this.opts.onWrite?.(performance.now() - started, batch.length, true);
     this.buffer.drop(batch.length);
     this.status.consecutiveFailures = 0;
     this.status.lastError = null;

@@ -1,33 +1,66 @@
 // The one way into Pulse: validated events run through the pipeline and into the ring buffer,
 // all or nothing. Every adapter (GraphQL, REST, pixel) calls submit().
-import { overloaded, stopping } from '../errors.js';
+import { forbiddenSite, overloaded, stopping } from '../errors.js';
 import type { EventRecord } from './event.js';
 import type { Flusher } from './flusher.js';
 import { type HitContext, type PipelineResult, runPipeline, type Step } from './pipeline.js';
 import type { RingBuffer } from './ring-buffer.js';
 
+/** Why a request put nothing in the buffer. */
+export type RefusalReason = 'invalid' | 'too_large' | 'forbidden' | 'rate_limited' | 'overloaded' | 'stopping';
+
 export class Ingest {
   private accepting = true;
   acceptedEvents = 0;
   rejectedOverloaded = 0;
+  /** refused requests by reason (for the metrics): submit() counts its own, adapters what they refuse first */
+  readonly refused: Record<RefusalReason, number> = {
+    invalid: 0,
+    too_large: 0,
+    forbidden: 0,
+    rate_limited: 0,
+    overloaded: 0,
+    stopping: 0,
+  };
+  /** the sites whose events are taken (PULSE_ALLOWED_SITES); null: every site */
+  allowedSites: ReadonlySet<string> | null = null;
 
   constructor(
     private readonly buffer: RingBuffer<EventRecord>,
     private readonly flusher: Flusher,
     private readonly steps: readonly Step[] = [],
+    /** the id the next accepted event gets; ids let storage insert each event once */
+    private nextId = 1,
   ) {}
 
   /** Buffers the events (after the pipeline) or throws OVERLOADED having buffered none. */
   submit(events: readonly EventRecord[], hit?: HitContext): PipelineResult {
-    if (!this.accepting) throw stopping();
+    if (!this.accepting) {
+      this.refused.stopping++;
+      throw stopping();
+    }
+    if (this.allowedSites !== null) this.checkSites(events, this.allowedSites);
     const result = runPipeline(this.steps, events, hit);
-    if (!this.buffer.pushAll(result.kept)) {
+    if (result.kept.length > this.buffer.free) {
       this.rejectedOverloaded += result.kept.length;
+      this.refused.overloaded++;
       throw overloaded();
     }
+    for (const event of result.kept) event.id = this.nextId++;
+    this.buffer.pushAll(result.kept);
     this.acceptedEvents += result.kept.length;
     this.flusher.notify();
     return result;
+  }
+
+  /** FORBIDDEN for the whole request when any of its events is for a site not allowed. */
+  private checkSites(events: readonly EventRecord[], allowed: ReadonlySet<string>): void {
+    for (const event of events) {
+      if (!allowed.has(event.siteId)) {
+        this.refused.forbidden++;
+        throw forbiddenSite(event.siteId);
+      }
+    }
   }
 
   /** Stops taking events: every later submit() answers OVERLOADED. */

@@ -1,5 +1,6 @@
 // Named steps between validation and the buffer. Each step returns the (possibly changed) event
 // or the reason it is dropped; the pipeline reports what it kept and what it dropped and why.
+import { isbot } from 'isbot';
 import type { EventRecord } from './event.js';
 import type { VisitorIds } from './visitor-id.js';
 
@@ -7,7 +8,10 @@ import type { VisitorIds } from './visitor-id.js';
 export interface HitContext {
   ip: string;
   userAgent: string;
-  /** whether an event without userId gets an anonymous visitor id (pixel and beacon hits) */
+  /**
+   * A browser hit (pixel, sendBeacon): an event without userId gets an anonymous visitor id, and
+   * a bot User-Agent drops the event. Not set for server-side calls (GraphQL, JSON POST /event).
+   */
   anonymousVisitor: boolean;
 }
 
@@ -42,4 +46,23 @@ export function deriveVisitorId(visitors: VisitorIds): Step {
     event.userId !== null || !hit.anonymousVisitor
       ? event
       : { ...event, userId: visitors.derive(event.siteId, hit.ip, hit.userAgent) };
+}
+
+const BOT: StepResult = Object.freeze({ drop: 'bot' });
+
+/** Counts of what dropBots dropped, read by the metrics. */
+export interface BotCount {
+  bots: number;
+}
+
+/**
+ * Drops browser hits whose User-Agent is a known bot or crawler (the isbot list), as Plausible
+ * does: the client still gets its normal answer, the event is counted but not stored.
+ */
+export function dropBots(count: BotCount = { bots: 0 }): Step {
+  return (event, hit) => {
+    if (!hit.anonymousVisitor || !isbot(hit.userAgent)) return event;
+    count.bots++;
+    return BOT;
+  };
 }

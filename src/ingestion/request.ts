@@ -54,6 +54,11 @@ export const eventInputSchema = z.object({
     .min(1, 'must be 1-256 characters')
     .max(256, 'must be 1-256 characters')
     .nullish(),
+  eventId: z
+    .string({ message: 'must be a string' })
+    .min(1, 'must be 1-128 characters')
+    .max(128, 'must be 1-128 characters')
+    .nullish(),
   timestamp: z.string({ message: 'is required and must be an ISO 8601 date-time' }).transform((s, ctx) => {
     const ms = parseDateTime(s);
     if (ms === null) {
@@ -88,6 +93,7 @@ function toRecord(v: z.output<typeof eventInputSchema>): EventRecord {
     path: v.path ?? null,
     userId: v.userId ?? null,
     timestamp: v.timestamp,
+    clientEventId: v.eventId ?? null,
   };
 }
 

@@ -3,7 +3,7 @@
 // Yoga pubsub, which liveStats subscribers read.
 import { createPubSub } from 'graphql-yoga';
 import type { EventRecord } from '../ingestion/event.js';
-import type { SiteStats } from '../stats/site-stats.js';
+import type { SiteStats } from '../stats/scope.js';
 
 export type LivePubSub = ReturnType<typeof createLivePubSub>;
 export const createLivePubSub = () => createPubSub<{ liveStats: [siteId: string, stats: SiteStats] }>();

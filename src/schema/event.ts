@@ -13,6 +13,10 @@ const EventInput = builder.inputType('EventInput', {
     path: t.string({ description: 'at most 2048 characters, starting with "/"' }),
     userId: t.string({ description: '1-256 characters; counted by uniqueUsers' }),
     timestamp: t.field({ type: 'DateTime', required: true, description: 'when the event happened' }),
+    eventId: t.string({
+      description:
+        "optional, 1-128 characters: the client's id for this event; a retry with the same eventId for the same site is stored once",
+    }),
   }),
 });
 

@@ -1,68 +1,54 @@
-// siteStats: the counts for one site over one UTC day or all time, straight from the events table.
+// siteStats from the rollups: event counts and top paths from rollup_daily, unique users from
+// the per-day user sets (one day, or COUNT(DISTINCT) over a range) or the per-site set (all time).
+// Same numbers as site-stats-raw.ts, which a property test checks.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { PAGE_VIEW } from '../ingestion/event.js';
-import { DAY_MS, utcDate } from '../time.js';
+import { MAX_DAY, MIN_DAY, type SiteStats, type StatsScope, scopeFields, TOP_PATHS } from './scope.js';
 
-export interface PathViews {
-  path: string;
-  views: number;
+type Count = bigint | number | null;
+
+async function uniqueUsers(db: PrismaClient, { siteId, fromDay, toDay }: StatsScope): Promise<number> {
+  let rows: { n: Count }[];
+  if (fromDay === null && toDay === null) {
+    rows = await db.$queryRawUnsafe('SELECT count(*) AS n FROM rollup_site_users WHERE site_id = ?', siteId);
+  } else if (fromDay !== null && fromDay === toDay) {
+    rows = await db.$queryRawUnsafe(
+      'SELECT count(*) AS n FROM rollup_daily_users WHERE site_id = ? AND day = ?',
+      siteId,
+      fromDay,
+    );
+  } else {
+    rows = await db.$queryRawUnsafe(
+      'SELECT count(DISTINCT user_id) AS n FROM rollup_daily_users WHERE site_id = ? AND day BETWEEN ? AND ?',
+      siteId,
+      fromDay ?? MIN_DAY,
+      toDay ?? MAX_DAY,
+    );
+  }
+  return Number(rows[0]?.n ?? 0);
 }
-
-export interface SiteStats {
-  siteId: string;
-  /** YYYY-MM-DD, or null for all time */
-  date: string | null;
-  totalViews: number;
-  uniqueUsers: number;
-  totalEvents: number;
-  topPaths: PathViews[];
-}
-
-export interface StatsScope {
-  siteId: string;
-  /** epoch ms of the UTC midnight of the day, or null for all time */
-  dayStart: number | null;
-}
-
-export const TOP_PATHS = 10;
-
-type Totals = { total_events: bigint | number; total_views: bigint | number | null; unique_users: bigint | number };
-type PathRow = { path: string; views: bigint | number };
 
 export async function siteStats(db: PrismaClient, scope: StatsScope): Promise<SiteStats> {
-  const { siteId, dayStart } = scope;
-  // All time is the range [MIN, MAX] so one statement (and one index range) serves both scopes.
-  const from = dayStart ?? Number.MIN_SAFE_INTEGER;
-  const to = dayStart === null ? Number.MAX_SAFE_INTEGER : dayStart + DAY_MS;
-  const [totals] = await db.$queryRawUnsafe<Totals[]>(
-    `SELECT COUNT(*) AS total_events,
-            SUM(event_type = ?) AS total_views,
-            COUNT(DISTINCT user_id) AS unique_users
-       FROM events
-      WHERE site_id = ? AND timestamp >= ? AND timestamp < ?`,
-    PAGE_VIEW,
-    siteId,
-    from,
-    to,
+  const range = [scope.siteId, scope.fromDay ?? MIN_DAY, scope.toDay ?? MAX_DAY] as const;
+  const [totals] = await db.$queryRawUnsafe<{ events: Count; views: Count }[]>(
+    `SELECT sum(events) AS events, sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events END) AS views
+       FROM rollup_daily WHERE site_id = ? AND day BETWEEN ? AND ?`,
+    ...range,
   );
-  const paths = await db.$queryRawUnsafe<PathRow[]>(
-    `SELECT path, COUNT(*) AS views
-       FROM events
-      WHERE site_id = ? AND timestamp >= ? AND timestamp < ? AND event_type = ? AND path IS NOT NULL
+  const paths = await db.$queryRawUnsafe<{ path: string; views: Count }[]>(
+    `SELECT path, sum(events) AS views
+       FROM rollup_daily
+      WHERE site_id = ? AND day BETWEEN ? AND ? AND event_type = '${PAGE_VIEW}' AND path != ''
       GROUP BY path
       ORDER BY views DESC, path ASC
       LIMIT ${TOP_PATHS}`,
-    siteId,
-    from,
-    to,
-    PAGE_VIEW,
+    ...range,
   );
   return {
-    siteId,
-    date: dayStart === null ? null : utcDate(dayStart),
-    totalViews: Number(totals?.total_views ?? 0),
-    uniqueUsers: Number(totals?.unique_users ?? 0),
-    totalEvents: Number(totals?.total_events ?? 0),
+    ...scopeFields(scope),
+    totalViews: Number(totals?.views ?? 0),
+    uniqueUsers: await uniqueUsers(db, scope),
+    totalEvents: Number(totals?.events ?? 0),
     topPaths: paths.map((r) => ({ path: r.path, views: Number(r.views) })),
   };
 }

@@ -1,35 +1,98 @@
-// The flusher's write: one transaction, one statement per batch, through Prisma.
+// The flusher's write: a batch of events and its rollups in one transaction, through Prisma.
 //
 // Measured here (npm run bench, "flush"): Prisma `createMany` ~10k rows/s; a raw multi-row
 // INSERT with 5 bound variables a row ~120k rows/s; the whole batch as ONE JSON parameter
 // expanded by SQLite's json_each ~240k rows/s (plain better-sqlite3: ~400k). Prisma's cost is
-// per bound variable, so the batch is sent as one JSON array of row arrays.
+// per bound variable, so every statement here takes one JSON array.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { EventRecord } from '../ingestion/event.js';
+import { ROLLUP_SQL, type RollupRows, rollupRows, StoredUserKeys } from './rollups.js';
 
-const INSERT_JSON_ROWS = `INSERT INTO events (site_id, event_type, path, user_id, timestamp)
-  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`;
+const INSERT_EVENTS = `INSERT OR IGNORE INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
+  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`;
 
-/** [[siteId, eventType, path, userId, timestamp], ...] as JSON */
-function rowsJson(events: readonly EventRecord[]): string {
+function eventsJson(events: readonly EventRecord[]): string {
   const rows = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as EventRecord;
-    rows[i] = [e.siteId, e.eventType, e.path, e.userId, e.timestamp];
+    rows[i] = [e.id ?? null, e.siteId, e.eventType, e.path, e.userId, e.timestamp, e.clientEventId ?? null];
   }
   return JSON.stringify(rows);
 }
 
-/** Writes the batch in one transaction (a single statement is atomic in SQLite). */
+const SEP = '\u0000';
+
+/**
+ * Drops events whose client eventId is already stored for the site, or repeats one earlier in
+ * the batch, so neither the events table nor the rollups see a client's retry twice.
+ */
+async function withoutRepeatedClientIds(
+  db: PrismaClient,
+  events: readonly EventRecord[],
+): Promise<readonly EventRecord[]> {
+  if (!events.some((e) => e.clientEventId)) return events;
+  const seen = new Set<string>();
+  const firsts = events.filter((e) => {
+    if (!e.clientEventId) return true;
+    const key = `${e.siteId}${SEP}${e.clientEventId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const pairs = firsts.filter((e) => e.clientEventId).map((e) => [e.siteId, e.clientEventId]);
+  const stored = await db.$queryRawUnsafe<{ site_id: string; client_event_id: string }[]>(
+    `SELECT site_id, client_event_id FROM events
+      JOIN json_each(?) j ON site_id = j.value ->> 0 AND client_event_id = j.value ->> 1`,
+    JSON.stringify(pairs),
+  );
+  if (stored.length === 0) return firsts;
+  const storedKeys = new Set(stored.map((r) => `${r.site_id}${SEP}${r.client_event_id}`));
+  return firsts.filter((e) => !e.clientEventId || !storedKeys.has(`${e.siteId}${SEP}${e.clientEventId}`));
+}
+
+export interface EventWriterOptions {
+  /** maintain the rollup tables (default true; off only to measure their cost) */
+  rollups?: boolean;
+}
+
+export type EventWriter = (events: readonly EventRecord[]) => Promise<void>;
+
+/** A writer for one database: it remembers which rollup user keys are stored (see rollups.ts). */
+export function createEventWriter(db: PrismaClient, { rollups = true }: EventWriterOptions = {}): EventWriter {
+  const storedUsers = new StoredUserKeys();
+  return async (events) => {
+    const batch = await withoutRepeatedClientIds(db, events);
+    if (batch.length === 0) return;
+    const rows = rollups ? rollupRows(batch, storedUsers) : null;
+    const statements = [db.$executeRawUnsafe(INSERT_EVENTS, eventsJson(batch))];
+    if (rows) {
+      for (const table of Object.keys(ROLLUP_SQL) as (keyof typeof ROLLUP_SQL)[]) {
+        const data = rows[table as keyof Omit<RollupRows, 'newUserKeys'>];
+        if (data.length > 0) statements.push(db.$executeRawUnsafe(ROLLUP_SQL[table], JSON.stringify(data)));
+      }
+    }
+    // One statement is atomic on its own; several need Prisma's batch transaction.
+    if (statements.length === 1) await statements[0];
+    else await db.$transaction(statements);
+    if (rows) storedUsers.addAll(rows.newUserKeys);
+  };
+}
+
+/** The highest event id stored (0 for none): ids given at accept time continue after it. */
+export async function lastEventId(db: PrismaClient): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<{ id: bigint | number | null }[]>('SELECT max(id) AS id FROM events');
+  return Number(row?.id ?? 0);
+}
+
+/** Writes a batch with rollups (a one-off writer: no user-key cache across batches). */
 export async function insertEvents(db: PrismaClient, events: readonly EventRecord[]): Promise<void> {
-  if (events.length === 0) return;
-  await db.$executeRawUnsafe(INSERT_JSON_ROWS, rowsJson(events));
+  await createEventWriter(db)(events);
 }
 
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766; 500 rows use 2500 variables. */
 const ROWS_PER_STATEMENT = 500;
 
-/** The classic alternative, a multi-row INSERT per 500 rows in one transaction; kept for the flush benchmark. */
+/** The classic alternative, a multi-row INSERT per 500 rows in one transaction (events only); kept for the flush benchmark. */
 export async function insertEventsMultiRow(db: PrismaClient, events: readonly EventRecord[]): Promise<void> {
   const statements = [];
   for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
@@ -42,7 +105,7 @@ export async function insertEventsMultiRow(db: PrismaClient, events: readonly Ev
   await db.$transaction(statements);
 }
 
-/** The same write through `createMany`; kept for the flush benchmark. */
+/** The same write through `createMany` (events only); kept for the flush benchmark. */
 export async function insertEventsCreateMany(db: PrismaClient, events: readonly EventRecord[]): Promise<void> {
   await db.event.createMany({
     data: events.map((e) => ({

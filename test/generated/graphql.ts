@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** One analytics event. */
 export type EventInput = {
+  /** optional, 1-128 characters: the client's id for this event; a retry with the same eventId for the same site is stored once */
+  eventId?: string | null | undefined;
   /** 1-64 characters, e.g. "page_view" */
   eventType: string;
   /** at most 2048 characters, starting with "/" */

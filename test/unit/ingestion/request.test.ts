@@ -18,7 +18,7 @@ describe('validateEvent', () => {
   it('turns a valid input into a record with epoch ms', () => {
     expect(validateEvent(good)).toEqual({
       ok: true,
-      value: { ...good, timestamp: Date.UTC(2025, 10, 15, 18, 30, 1) },
+      value: { ...good, timestamp: Date.UTC(2025, 10, 15, 18, 30, 1), clientEventId: null },
     });
   });
 

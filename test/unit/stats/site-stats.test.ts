@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../../src/db.js';
 import type { EventRecord } from '../../../src/ingestion/event.js';
 import { parseDate, parseDateTime } from '../../../src/ingestion/request.js';
+import { dayOf, oneDay } from '../../../src/stats/scope.js';
 import { siteStats } from '../../../src/stats/site-stats.js';
+import { siteStatsRaw } from '../../../src/stats/site-stats-raw.js';
 import { insertEvents } from '../../../src/storage/insert-events.js';
 import { freshDatabase } from '../../helpers/db.js';
 
 let db: Db;
 const at = (iso: string) => parseDateTime(iso) as number;
-const day = (d: string) => parseDate(d) as number;
+const day = (d: string) => dayOf(parseDate(d) as number);
 const ev = (e: Partial<EventRecord> & { ts: string }): EventRecord => ({
   siteId: 'site',
   eventType: 'page_view',
@@ -35,16 +37,30 @@ beforeAll(async () => {
     ev({ ts: '2025-11-15T12:00:00Z', siteId: 'other', path: '/a', userId: 'u1' }),
   ]);
 });
+beforeAll(async () => {
+  const events: EventRecord[] = [];
+  // /p00../p11 get 1 view each, /hot 3 views: /hot first, then ties in path order, cut at 10
+  for (let i = 11; i >= 0; i--)
+    events.push(ev({ ts: '2025-12-01T08:00:00Z', siteId: 'ties', path: `/p${String(i).padStart(2, '0')}` }));
+  for (let i = 0; i < 3; i++) events.push(ev({ ts: '2025-12-01T09:00:00Z', siteId: 'ties', path: '/hot' }));
+  await insertEvents(db, events);
+});
 afterAll(async () => {
   await db.$disconnect();
 });
 
-describe('siteStats', () => {
+describe.each([
+  ['siteStats (rollups)', siteStats],
+  ['siteStatsRaw (events table)', siteStatsRaw],
+])('%s', (_name, siteStats) => {
   it('counts one UTC day: views are page_views, events are all types, users are distinct non-null ids', async () => {
-    const stats = await siteStats(db, { siteId: 'site', dayStart: day('2025-11-15') });
+    const stats = await siteStats(db, oneDay('site', day('2025-11-15')));
     expect(stats).toEqual({
+      scope: oneDay('site', day('2025-11-15')),
       siteId: 'site',
       date: '2025-11-15',
+      from: '2025-11-15',
+      to: '2025-11-15',
       totalViews: 4,
       totalEvents: 6,
       uniqueUsers: 3,
@@ -56,7 +72,7 @@ describe('siteStats', () => {
   });
 
   it('counts all time when no date is given', async () => {
-    const stats = await siteStats(db, { siteId: 'site', dayStart: null });
+    const stats = await siteStats(db, { siteId: 'site', fromDay: null, toDay: null });
     expect(stats).toMatchObject({ date: null, totalViews: 6, totalEvents: 8, uniqueUsers: 5 });
     expect(stats.topPaths).toEqual([
       { path: '/a', views: 3 },
@@ -65,25 +81,22 @@ describe('siteStats', () => {
   });
 
   it('answers zeros for an unknown site or an empty day', async () => {
-    expect(await siteStats(db, { siteId: 'nobody', dayStart: null })).toEqual({
+    expect(await siteStats(db, { siteId: 'nobody', fromDay: null, toDay: null })).toEqual({
+      scope: { siteId: 'nobody', fromDay: null, toDay: null },
       siteId: 'nobody',
       date: null,
+      from: null,
+      to: null,
       totalViews: 0,
       totalEvents: 0,
       uniqueUsers: 0,
       topPaths: [],
     });
-    expect((await siteStats(db, { siteId: 'site', dayStart: day('2025-11-20') })).totalEvents).toBe(0);
+    expect((await siteStats(db, oneDay('site', day('2025-11-20')))).totalEvents).toBe(0);
   });
 
   it('keeps the 10 most viewed paths, ties by path ascending', async () => {
-    const events: EventRecord[] = [];
-    // /p00../p11 get 1 view each, /hot 3 views: /hot first, then ties in path order, cut at 10
-    for (let i = 11; i >= 0; i--)
-      events.push(ev({ ts: '2025-12-01T08:00:00Z', siteId: 'ties', path: `/p${String(i).padStart(2, '0')}` }));
-    for (let i = 0; i < 3; i++) events.push(ev({ ts: '2025-12-01T09:00:00Z', siteId: 'ties', path: '/hot' }));
-    await insertEvents(db, events);
-    const stats = await siteStats(db, { siteId: 'ties', dayStart: day('2025-12-01') });
+    const stats = await siteStats(db, oneDay('ties', day('2025-12-01')));
     expect(stats.topPaths.map((p) => p.path)).toEqual([
       '/hot',
       '/p00',

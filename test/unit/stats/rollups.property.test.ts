@@ -1,0 +1,127 @@
+// Property: for random events (several sites, hour and day boundaries, offsets in the input
+// timestamps, written in several flushes), every rollup-backed answer equals the answer computed
+// straight from the raw events.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db.js';
+import type { EventRecord } from '../../../src/ingestion/event.js';
+import { validateEvent } from '../../../src/ingestion/request.js';
+import { eventTypes } from '../../../src/stats/event-types.js';
+import type { StatsScope } from '../../../src/stats/scope.js';
+import { series } from '../../../src/stats/series.js';
+import { siteStats } from '../../../src/stats/site-stats.js';
+import { siteStatsRaw } from '../../../src/stats/site-stats-raw.js';
+import { createEventWriter } from '../../../src/storage/insert-events.js';
+import { freshDatabase } from '../../helpers/db.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const BASE_DAY = Math.floor(Date.UTC(2025, 10, 14) / DAY);
+
+/** An ISO timestamp with the given offset (minutes east of UTC) for the instant `ms`. */
+function isoWithOffset(ms: number, offsetMin: number): string {
+  const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 23);
+  if (offsetMin === 0) return `${local}Z`;
+  const sign = offsetMin > 0 ? '+' : '-';
+  const abs = Math.abs(offsetMin);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+// Instants close to hour and day boundaries, over four days.
+const instant = fc
+  .record({
+    day: fc.integer({ min: 0, max: 3 }),
+    hour: fc.constantFrom(0, 1, 12, 22, 23),
+    edge: fc.constantFrom(0, 1, 59 * 60_000, HOUR - 1, 30 * 60_000),
+  })
+  .map(({ day, hour, edge }) => (BASE_DAY + day) * DAY + hour * HOUR + edge);
+
+const rawEvent = fc.record({
+  siteId: fc.constantFrom('a', 'b', 'c'),
+  eventType: fc.constantFrom('page_view', 'page_view', 'click', 'signup'),
+  path: fc.constantFrom(null, '/', '/x', '/y', '/z/1'),
+  userId: fc.constantFrom(null, 'u1', 'u2', 'u3', 'u4', 'u5'),
+  at: instant,
+  offset: fc.constantFrom(0, 60, -300, 330, 840, -720),
+});
+
+type RawEvent = typeof rawEvent extends fc.Arbitrary<infer T> ? T : never;
+
+function parse(e: RawEvent): EventRecord {
+  const v = validateEvent({ ...e, timestamp: isoWithOffset(e.at, e.offset) });
+  if (!v.ok) throw new Error(JSON.stringify(v.problems));
+  return v.value;
+}
+
+function modelSeries(events: EventRecord[], scope: StatsScope, width: number) {
+  const inScope = events.filter((e) => e.siteId === scope.siteId);
+  const days = inScope.map((e) => Math.floor(e.timestamp / DAY));
+  if (days.length === 0 && (scope.fromDay === null || scope.toDay === null)) return [];
+  const fromDay = scope.fromDay ?? Math.min(...days);
+  const toDay = scope.toDay ?? Math.max(...days);
+  const out = [];
+  for (let start = fromDay * DAY; start < (toDay + 1) * DAY; start += width) {
+    const bucket = inScope.filter((e) => e.timestamp >= start && e.timestamp < start + width);
+    out.push({
+      start,
+      events: bucket.length,
+      views: bucket.filter((e) => e.eventType === 'page_view').length,
+      uniqueUsers: new Set(bucket.filter((e) => e.userId !== null).map((e) => e.userId)).size,
+    });
+  }
+  return out;
+}
+
+function modelEventTypes(events: EventRecord[], scope: StatsScope) {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const day = Math.floor(e.timestamp / DAY);
+    if (e.siteId !== scope.siteId) continue;
+    if ((scope.fromDay !== null && day < scope.fromDay) || (scope.toDay !== null && day > scope.toDay)) continue;
+    counts.set(e.eventType, (counts.get(e.eventType) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([eventType, n]) => ({ eventType, events: n }))
+    .sort((x, y) => y.events - x.events || (x.eventType < y.eventType ? -1 : 1));
+}
+
+describe('rollups', () => {
+  it('answer exactly what the raw events answer', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // enough events that flushes often add to the same rollup rows
+        fc.array(rawEvent, { minLength: 0, maxLength: 200, size: 'large' }),
+        fc.integer({ min: 1, max: 4 }),
+        async (raws, flushes) => {
+          const events = raws.map(parse);
+          const db = await openDatabase(freshDatabase().url);
+          try {
+            const write = createEventWriter(db);
+            const size = Math.ceil(events.length / flushes) || 1;
+            for (let i = 0; i < events.length; i += size) await write(events.slice(i, i + size));
+
+            const scopes: StatsScope[] = [];
+            for (const siteId of ['a', 'b', 'c']) {
+              scopes.push({ siteId, fromDay: null, toDay: null });
+              for (let d = -1; d <= 4; d++) scopes.push({ siteId, fromDay: BASE_DAY + d, toDay: BASE_DAY + d });
+              scopes.push({ siteId, fromDay: BASE_DAY, toDay: BASE_DAY + 2 });
+              scopes.push({ siteId, fromDay: BASE_DAY + 1, toDay: null });
+              scopes.push({ siteId, fromDay: null, toDay: BASE_DAY + 1 });
+            }
+            for (const scope of scopes) {
+              expect(await siteStats(db, scope)).toEqual(await siteStatsRaw(db, scope));
+              expect(await eventTypes(db, scope)).toEqual(modelEventTypes(events, scope));
+              expect(await series(db, scope, 'DAY')).toEqual(modelSeries(events, scope, DAY));
+              if (scope.fromDay !== null && scope.fromDay === scope.toDay) {
+                expect(await series(db, scope, 'HOUR')).toEqual(modelSeries(events, scope, HOUR));
+              }
+            }
+          } finally {
+            await db.$disconnect();
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
