@@ -44,7 +44,8 @@ describe('GraphiQL', () => {
 
   it('GET /graphql with a query and no HTML Accept still answers GraphQL, not GraphiQL', async () => {
     const res = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
-      headers: { accept: 'application/graphql-response+json' },
+      // a GET query needs a CSRF header (README, Security and reliability)
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-csrf': '1' },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { __typename: 'Query' } });

@@ -60,7 +60,10 @@ describe('a full ingest buffer', () => {
     };
 
     const pixel = async (n: number): Promise<Outcome> => {
-      const res = await fetch(`${baseUrl}/pixel.gif?site_id=${SITE}&event_type=pixel&path=/p/${n}&user_id=u${n}`);
+      // A browser's User-Agent: pixel hits from bots (Node's fetch says "node") are not stored.
+      const res = await fetch(`${baseUrl}/pixel.gif?site_id=${SITE}&event_type=pixel&path=/p/${n}&user_id=u${n}`, {
+        headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
+      });
       await res.arrayBuffer();
       if (res.status === 200) return 'accepted';
       expect(res.status).toBe(503);

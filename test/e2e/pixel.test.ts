@@ -18,9 +18,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
+// A browser's User-Agent: pixel hits from bots (and from Node's fetch, "node") are not stored.
+const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' };
+
 function pixel(params: Record<string, string>, headers: Record<string, string> = {}) {
   const qs = new URLSearchParams(params).toString();
-  return fetch(`${server.baseUrl}/pixel.gif${qs ? `?${qs}` : ''}`, { headers });
+  return fetch(`${server.baseUrl}/pixel.gif${qs ? `?${qs}` : ''}`, { headers: { ...BROWSER, ...headers } });
 }
 
 async function storedRows(siteId: string, count: number) {
@@ -113,7 +116,7 @@ describe('GET /pixel.gif', () => {
   });
 
   it('answers HEAD like GET but records nothing (link checkers, prefetchers)', async () => {
-    const head = await fetch(`${server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, { method: 'HEAD' });
+    const head = await fetch(`${server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, { method: 'HEAD', headers: BROWSER });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toBe('image/gif');
     // a GET after it is stored; once it is, the HEAD would have been stored before it

@@ -73,6 +73,8 @@ describe('POST /event', () => {
         timestamp: '2025-11-16T10:00:00Z',
       }),
       'text/plain;charset=UTF-8',
+      // a browser's User-Agent: beacons from bots (and Node's fetch, "node") are not stored
+      { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
     );
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'success', message: 'Event queued for processing' });
