@@ -1,7 +1,8 @@
 // Flush throughput in process: N rows written in flush-sized batches with Pulse's own
-// insertEvents (what the flusher calls), with every other `insertEvents*` variant that
-// src/storage/insert-events.ts exports (createMany, …), and with plain better-sqlite3 (one prepared
-// single-row INSERT, one transaction per batch), each on a fresh migrated database.
+// insertEvents(db, batch), with every other `insertEvents*` variant src/storage/insert-events.ts
+// exports (createMany, …), with its createEventWriter(db) when there is one (one writer reused
+// across batches, as the flusher does), and with plain better-sqlite3 (one prepared single-row
+// INSERT, one transaction per batch, events only), each on a fresh migrated database.
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,33 +13,47 @@ import * as storage from '../../src/storage/insert-events.js';
 import { cpuSnapshot, cpuUsage } from './cpu.js';
 import { fmtInt } from './report.js';
 
-type PrismaWrite = (db: Db, events: readonly EventRecord[]) => Promise<void>;
+type BatchWrite = (events: readonly EventRecord[]) => Promise<void>;
+type InsertFn = (db: Db, events: readonly EventRecord[]) => Promise<void>;
+type WriterFactory = (db: Db, options?: { rollups?: boolean }) => BatchWrite;
 
 export const PLAIN = 'betterSqlite3';
 
 export interface FlushMethod {
   id: string;
   label: string;
-  /** undefined: plain better-sqlite3 */
-  write?: PrismaWrite;
+  /** the per-batch write on an open database; undefined: plain better-sqlite3 */
+  writer?: (db: Db) => BatchWrite;
 }
 
 /**
- * insertEvents and insertEventsCreateMany, then any other insertEvents* variant the storage module
- * exports (found by name, so the comparison follows src/ without edits here), then the floor.
+ * insertEvents and insertEventsCreateMany, any other insertEvents* variant, createEventWriter with
+ * and without rollups, then the floor. Found by name in the storage module, so the comparison
+ * follows src/ as it changes (a missing export is skipped, not a type error here).
  */
 export function flushMethods(): FlushMethod[] {
-  const variants = Object.entries(storage as Record<string, unknown>)
+  const exports = storage as Record<string, unknown>;
+  const variants: FlushMethod[] = Object.entries(exports)
     .filter(([name, fn]) => name.startsWith('insertEvents') && typeof fn === 'function')
-    .map(([name, fn]) => ({ id: name, write: fn as PrismaWrite }))
-    .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
-  return [
-    ...variants.map((v) => ({
-      ...v,
-      label: v.id === 'insertEvents' ? "insertEvents (the flusher's write, via Prisma)" : `${v.id} (via Prisma)`,
-    })),
-    { id: PLAIN, label: 'plain better-sqlite3 (prepared INSERT, 1 tx per batch)' },
-  ];
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([name, fn]) => ({
+      id: name,
+      label: `${name}(db, batch)`,
+      writer: (db: Db) => (events: readonly EventRecord[]) => (fn as InsertFn)(db, events),
+    }));
+  const factory = exports.createEventWriter;
+  if (typeof factory === 'function') {
+    const make = factory as WriterFactory;
+    variants.push(
+      { id: 'eventWriter', label: 'createEventWriter(db) reused across batches', writer: (db) => make(db) },
+      {
+        id: 'eventWriterNoRollups',
+        label: 'createEventWriter(db, { rollups: false })',
+        writer: (db) => make(db, { rollups: false }),
+      },
+    );
+  }
+  return [...variants, { id: PLAIN, label: 'plain better-sqlite3, events only (prepared INSERT, 1 tx/batch)' }];
 }
 
 function rank(id: string): number {
@@ -84,11 +99,16 @@ function countRows(path: string): number {
   }
 }
 
-async function writeWithPrisma(path: string, work: readonly EventRecord[][], insert: PrismaWrite): Promise<number> {
+async function writeWithPrisma(
+  path: string,
+  work: readonly EventRecord[][],
+  writer: (db: Db) => BatchWrite,
+): Promise<number> {
   const db = await openDatabase(`file:${path}`);
   try {
+    const write = writer(db);
     const t0 = performance.now();
-    for (const batch of work) await insert(db, batch);
+    for (const batch of work) await write(batch);
     return (performance.now() - t0) / 1000;
   } finally {
     await db.$disconnect();
@@ -136,7 +156,7 @@ export async function flushBench(opts: FlushBenchOptions): Promise<FlushRun[]> {
       copyFileSync(template, path);
       const self = new Map([[process.pid, 'bench']]);
       const cpuBefore = cpuSnapshot([process.pid]);
-      const seconds = m.write ? await writeWithPrisma(path, work, m.write) : writeWithBetterSqlite3(path, work);
+      const seconds = m.writer ? await writeWithPrisma(path, work, m.writer) : writeWithBetterSqlite3(path, work);
       const otherCores = cpuUsage(cpuBefore, cpuSnapshot([process.pid]), self).other;
       const stored = countRows(path);
       if (stored !== opts.rows) throw new Error(`${m.id} stored ${stored} rows, expected ${opts.rows}`);

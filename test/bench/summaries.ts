@@ -239,8 +239,10 @@ export function summaryLine(results: Record<string, unknown>): string {
   if (stored?.medianStoredPerSec !== undefined) parts.push(`stored ${fmtInt(stored.medianStoredPerSec)} events/s`);
   const flush = (results.flush as { summary: { method: string; rowsPerSec: number; ratio: number }[] } | undefined)
     ?.summary;
-  const own = flush?.find((f) => f.method === 'insertEvents');
-  if (own) parts.push(`flush insertEvents ${fmtInt(own.rowsPerSec)} rows/s (${fmtRatio(own.ratio)} better-sqlite3)`);
+  for (const id of ['insertEvents', 'eventWriter']) {
+    const m = flush?.find((f) => f.method === id);
+    if (m) parts.push(`flush ${id} ${fmtInt(m.rowsPerSec)} rows/s (${fmtRatio(m.ratio)} better-sqlite3)`);
+  }
   const memory = results.memory as { peak: number } | undefined;
   if (memory) parts.push(`Pulse peak RSS ${fmtMb(memory.peak)}`);
   if (http?.noisyRuns)
