@@ -20,6 +20,7 @@ export interface LoadCase {
 
 export const SITE_ID = 'bench.example';
 export const BATCH_EVENTS = 100;
+const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 const GRAPHQL_HEADERS = {
   'content-type': 'application/json',
@@ -67,7 +68,9 @@ export function loadCases(timestamp: string): LoadCase[] {
       label: 'GET /pixel.gif',
       method: 'GET',
       path: `/pixel.gif?site_id=${SITE_ID}&path=%2Flanding`,
-      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) pulse-bench', referer: 'https://bench.example/' },
+      // A real browser's User-Agent: Pulse drops hits from bots (still answering 200), and the
+      // stored-vs-acknowledged check would flag that.
+      headers: { 'user-agent': BROWSER_UA, referer: 'https://bench.example/' },
       eventsPerRequest: 1,
     },
     {
