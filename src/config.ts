@@ -5,6 +5,14 @@ import { DEFAULT_DATABASE_URL } from './db-url.js';
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
+const decimal = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
 const bool = z
   .string()
   .trim()
@@ -55,7 +63,8 @@ const envSchema = z.object({
   PULSE_INTROSPECTION: bool.default(true),
   PULSE_CSRF_PREVENTION: bool.default(true),
   PULSE_ALLOWED_SITES: keyList.default([]),
-  PULSE_RATE_LIMIT_PER_SECOND: int(0, 1_000_000).default(0),
+  /** requests per second per client (decimals allowed: 0.5 is one every 2 s); 0: no limit */
+  PULSE_RATE_LIMIT_PER_SECOND: decimal(0, 1_000_000).default(0),
   /** unset: twice the per-second rate */
   PULSE_RATE_LIMIT_BURST: int(1, 10_000_000).optional(),
   PULSE_RATE_LIMIT_LOOPBACK: bool.default(false),

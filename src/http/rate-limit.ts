@@ -93,7 +93,7 @@ export class RateLimitGuard {
     const rate = config.PULSE_RATE_LIMIT_PER_SECOND;
     this.limiter = new RateLimiter({
       ratePerSecond: rate,
-      burst: config.PULSE_RATE_LIMIT_BURST ?? Math.max(1, 2 * rate),
+      burst: config.PULSE_RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(2 * rate)),
     });
     this.sweeper = setInterval(() => this.limiter.sweep(), 10_000);
     this.sweeper.unref();
