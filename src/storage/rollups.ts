@@ -47,36 +47,60 @@ export class StoredUserKeys {
 
 export function rollupRows(events: readonly EventRecord[], stored: StoredUserKeys): RollupRows {
   const hourly = new Map<string, (string | number)[]>();
-  const daily = new Map<string, (string | number)[]>();
-  const users = new Map<string, (string | number)[]>();
+  const seenUsers = new Set<string>();
   const rows: RollupRows = { hourly: [], daily: [], hourlyUsers: [], dailyUsers: [], siteUsers: [], newUserKeys: [] };
-  const addUser = (key: string, row: (string | number)[], into: (string | number)[][]) => {
-    if (stored.has(key) || users.has(key)) return;
-    users.set(key, row);
+  const remember = (key: string, row: (string | number)[], into: (string | number)[][]) => {
+    if (stored.has(key) || seenUsers.has(key)) return;
+    seenUsers.add(key);
     into.push(row);
     rows.newUserKeys.push(key);
   };
   for (const e of events) {
     const hour = Math.floor(e.timestamp / HOUR_MS);
-    const day = Math.floor(e.timestamp / DAY_MS);
     const path = e.path ?? '';
     const hk = `${e.siteId}${SEP}${hour}${SEP}${e.eventType}${SEP}${path}`;
     const h = hourly.get(hk);
     if (h) (h[4] as number)++;
     else hourly.set(hk, [e.siteId, hour, e.eventType, path, 1]);
-    const dk = `${e.siteId}${SEP}${day}${SEP}${e.eventType}${SEP}${path}`;
-    const d = daily.get(dk);
-    if (d) (d[4] as number)++;
-    else daily.set(dk, [e.siteId, day, e.eventType, path, 1]);
-    if (e.userId !== null) {
-      addUser(`h${SEP}${e.siteId}${SEP}${hour}${SEP}${e.userId}`, [e.siteId, hour, e.userId], rows.hourlyUsers);
-      addUser(`d${SEP}${e.siteId}${SEP}${day}${SEP}${e.userId}`, [e.siteId, day, e.userId], rows.dailyUsers);
-      addUser(`s${SEP}${e.siteId}${SEP}${e.userId}`, [e.siteId, e.userId], rows.siteUsers as (string | number)[][]);
-    }
+    if (e.userId === null) continue;
+    // The three keys of a user are stored together, so a known hour key means the day and
+    // site keys are known too: a returning visitor costs one lookup.
+    const userKey = `${e.siteId}${SEP}${e.userId}`;
+    const hourKey = `h${hour}${SEP}${userKey}`;
+    if (stored.has(hourKey) || seenUsers.has(hourKey)) continue;
+    const day = Math.floor(hour / 24);
+    remember(hourKey, [e.siteId, hour, e.userId], rows.hourlyUsers);
+    remember(`d${day}${SEP}${userKey}`, [e.siteId, day, e.userId], rows.dailyUsers);
+    remember(`s${SEP}${userKey}`, [e.siteId, e.userId], rows.siteUsers as (string | number)[][]);
   }
-  rows.hourly = [...hourly.values()];
+  // Daily counts from the hourly groups: a few hundred rows instead of every event again.
+  const daily = new Map<string, (string | number)[]>();
+  for (const row of hourly.values()) {
+    const [siteId, hour, eventType, path, n] = row as [string, number, string, string, number];
+    const day = Math.floor(hour / 24);
+    const dk = `${siteId}${SEP}${day}${SEP}${eventType}${SEP}${path}`;
+    const d = daily.get(dk);
+    if (d) (d[4] as number) += n;
+    else daily.set(dk, [siteId, day, eventType, path, n]);
+    rows.hourly.push(row);
+  }
   rows.daily = [...daily.values()];
+  // In primary-key order each upsert lands next to the previous one in the B-tree.
+  rows.hourly.sort(byKey);
+  rows.daily.sort(byKey);
+  rows.hourlyUsers.sort(byKey);
+  rows.dailyUsers.sort(byKey);
+  rows.siteUsers.sort(byKey);
   return rows;
+}
+
+function byKey(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** The statements that apply RollupRows; each reads one JSON array parameter. */
