@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import { type Db, openDatabase } from './db.js';
 import { rateLimited, toGraphQLError } from './errors.js';
+import { createParseCaches } from './graphql-cache.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
 import { handleMetrics } from './http/metrics.js';
@@ -114,6 +115,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     landingPage: false,
     graphiql: config.PULSE_GRAPHIQL ? { title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS' } : false,
     maxRequestBodySize: config.PULSE_MAX_BODY_BYTES,
+    parserAndValidationCache: { ...createParseCaches(), validationCache: true },
     // Pulse reads no cookies (keys travel in Authorization), so no origin gets credentialed access.
     cors: { credentials: false },
     renderGraphiQL,
