@@ -1,0 +1,170 @@
+// npm run bench:stats — in one run: loads N events (default 10 million) of synthetic traffic
+// through the ingestion path, then times siteStats from the rollups and the same answer from the
+// raw events table (one day, a 30-day range, all time), and the flush cost with rollups against
+// the flush without them. Flags: --events N --sites S --days D --runs R --json FILE.
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../../src/app.js';
+import { configWith } from '../../src/config.js';
+import { type Db, openDatabase } from '../../src/db.js';
+import { demoEvents } from '../../src/demo/generate.js';
+import type { EventRecord } from '../../src/ingestion/event.js';
+import { validateEvents } from '../../src/ingestion/request.js';
+import { createLogger } from '../../src/logger.js';
+import { migrateDatabase } from '../../src/migrate.js';
+import type { StatsScope } from '../../src/stats/scope.js';
+import { siteStats } from '../../src/stats/site-stats.js';
+import { siteStatsRaw } from '../../src/stats/site-stats-raw.js';
+import { createEventWriter } from '../../src/storage/insert-events.js';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000000' },
+    sites: { type: 'string', default: '10' },
+    days: { type: 'string', default: '90' },
+    runs: { type: 'string', default: '25' },
+    'raw-runs': { type: 'string', default: '3' },
+    'flush-events': { type: 'string', default: '300000' },
+    'flush-rounds': { type: 'string', default: '3' },
+    json: { type: 'string' },
+  },
+});
+const N = Number(values.events);
+const SITES = Number(values.sites);
+const DAYS = Number(values.days);
+const DAY = 86_400_000;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-stats-'));
+const template = join(dir, 'template.db');
+await migrateDatabase(`file:${template}`);
+const fresh = (name: string) => {
+  const path = join(dir, `${name}.db`);
+  copyFileSync(template, path);
+  return `file:${path}`;
+};
+
+log(`Pulse stats benchmark — ${cpus()[0]?.model} × ${cpus().length}, Node ${process.version}`);
+log(
+  `Loading ${N.toLocaleString('en')} events (${SITES} sites, ${DAYS} days) through validation, Ingest and the flusher…`,
+);
+
+// 1. Load through the ingestion path.
+const end = Math.floor(Date.now() / DAY) * DAY; // midnight today: the data covers whole days
+const url = fresh('stats');
+const app = await buildApp(
+  configWith({ DATABASE_URL: url, PULSE_BUFFER_CAPACITY: 200_000, PULSE_FLUSH_BATCH_SIZE: 5000 }),
+  createLogger('warn'),
+);
+const loadStart = performance.now();
+let loaded = 0;
+for (const chunk of demoEvents(N, { sites: SITES, days: DAYS, end, visitors: 200_000 }, 1000)) {
+  const valid = validateEvents(chunk);
+  if (!valid.ok) throw new Error('generated an invalid event');
+  while (app.buffer.free < valid.value.length) await app.flusher.flush();
+  app.services.ingest.submit(valid.value);
+  loaded += valid.value.length;
+  if (loaded % 500_000 === 0) {
+    const s = (performance.now() - loadStart) / 1000;
+    process.stdout.write(
+      `\r  ${loaded.toLocaleString('en')} events, ${Math.round(loaded / s).toLocaleString('en')}/s stored-rate so far`,
+    );
+  }
+}
+await app.stop();
+const loadSecs = (performance.now() - loadStart) / 1000;
+log(
+  `\n  loaded and flushed in ${loadSecs.toFixed(0)} s (${Math.round(N / loadSecs).toLocaleString('en')} events/s end to end, with rollups)`,
+);
+
+// 2. Query timings on the busiest site.
+const db = await openDatabase(url);
+const site = 'demo-1';
+const lastDay = end / DAY - 1;
+const scopes: [string, StatsScope][] = [
+  ['one day', { siteId: site, fromDay: lastDay, toDay: lastDay }],
+  ['30-day range', { siteId: site, fromDay: lastDay - 29, toDay: lastDay }],
+  ['all time', { siteId: site, fromDay: null, toDay: null }],
+];
+const [siteRows] = await db.$queryRawUnsafe<{ n: bigint }[]>(
+  'SELECT count(*) AS n FROM events WHERE site_id = ?',
+  site,
+);
+log(`\nsiteStats for ${site} (${Number(siteRows?.n).toLocaleString('en')} of its events), p50 over runs:`);
+async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+const queries: { scope: string; rollupP50: number; rawP50: number; speedup: number; equal: boolean }[] = [];
+log(
+  `  ${'scope'.padEnd(14)} ${'rollups p50'.padStart(12)} ${'raw p50'.padStart(10)} ${'speedup'.padStart(8)}  same answer`,
+);
+for (const [name, scope] of scopes) {
+  const equal = JSON.stringify(await siteStats(db, scope)) === JSON.stringify(await siteStatsRaw(db, scope));
+  const rollupP50 = await time(() => siteStats(db, scope), Number(values.runs));
+  const rawP50 = await time(() => siteStatsRaw(db, scope), Number(values['raw-runs']));
+  queries.push({ scope: name, rollupP50, rawP50, speedup: rawP50 / rollupP50, equal });
+  log(
+    `  ${name.padEnd(14)} ${`${fmt(rollupP50)} ms`.padStart(12)} ${`${fmt(rawP50)} ms`.padStart(10)} ${`${Math.round(rawP50 / rollupP50)}x`.padStart(8)}  ${equal ? 'yes' : 'NO'}`,
+  );
+}
+await db.$disconnect();
+
+// 3. Flush cost with and without rollups: the same live-shaped batches (one day of traffic,
+// batches of 5000) into fresh databases, alternating, median rows/s.
+const flushN = Number(values['flush-events']);
+const batch: EventRecord[] = [];
+for (const chunk of demoEvents(flushN, { sites: SITES, days: 1, end, visitors: 200_000, seed: 7 }, 1000)) {
+  const v = validateEvents(chunk);
+  if (!v.ok) throw new Error('generated an invalid event');
+  batch.push(...v.value);
+}
+const rates: Record<'with' | 'without', number[]> = { with: [], without: [] };
+for (let round = 0; round < Number(values['flush-rounds']); round++) {
+  for (const mode of ['without', 'with'] as const) {
+    const fdb: Db = await openDatabase(fresh(`flush-${mode}-${round}`));
+    const write = createEventWriter(fdb, { rollups: mode === 'with' });
+    const t = performance.now();
+    for (let i = 0; i < batch.length; i += 5000) await write(batch.slice(i, i + 5000));
+    rates[mode].push(batch.length / ((performance.now() - t) / 1000));
+    await fdb.$disconnect();
+  }
+}
+const withRate = median(rates.with);
+const withoutRate = median(rates.without);
+const flushCost = withoutRate / withRate;
+log(`\nFlush of ${flushN.toLocaleString('en')} events in batches of 5000 (median of ${rates.with.length} rounds):`);
+log(`  without rollups ${Math.round(withoutRate).toLocaleString('en')} rows/s`);
+log(`  with rollups    ${Math.round(withRate).toLocaleString('en')} rows/s   cost ${flushCost.toFixed(2)}x`);
+
+const worst = Math.max(...queries.map((q) => q.rollupP50));
+const slowest = Math.min(...queries.map((q) => q.speedup));
+log(
+  `\nSummary: rollup p50 ≤ ${fmt(worst)} ms (goal ≤ 20), raw/rollup ≥ ${Math.round(slowest)}x (goal ≥ 100), flush cost ${flushCost.toFixed(2)}x (goal ≤ 1.3), answers ${queries.every((q) => q.equal) ? 'identical' : 'DIFFER'}`,
+);
+if (values.json) {
+  writeFileSync(
+    values.json,
+    JSON.stringify(
+      { events: N, sites: SITES, days: DAYS, loadSecs, queries, flush: { withRate, withoutRate, flushCost } },
+      null,
+      2,
+    ),
+  );
+}
+rmSync(dir, { recursive: true, force: true });
