@@ -8,8 +8,8 @@ export const builder = new SchemaBuilder<{
   Context: PulseContext;
   DefaultFieldNullability: false;
   Scalars: {
-    /** kept as the client's string; validated here, turned into epoch ms by ingestion */
-    DateTime: { Input: string; Output: string };
+    /** parsed once, here, to epoch ms; output as an ISO string */
+    DateTime: { Input: number; Output: string };
     Date: { Input: string; Output: string };
   };
 }>({ defaultFieldNullability: false });
@@ -22,18 +22,24 @@ export class ScalarInputError extends Error {
   override name = 'ScalarInputError';
 }
 
-function stringScalar(name: string, valid: (value: string) => boolean, rule: string) {
-  const parse = (value: unknown): string => {
-    if (typeof value !== 'string' || !valid(value)) throw new ScalarInputError(`${name} ${rule}`);
-    return value;
+/** A scalar written as a string; `parse` gives its input value, or null when the string is invalid. */
+function stringScalar<T>(name: string, parse: (value: string) => T | null, rule: string) {
+  const fail = () => new ScalarInputError(`${name} ${rule}`);
+  const parseValue = (value: unknown): T => {
+    const parsed = typeof value === 'string' ? parse(value) : null;
+    if (parsed === null) throw fail();
+    return parsed;
   };
   return {
     description: `${name}: ${rule}`,
-    serialize: (value: unknown) => parse(value),
-    parseValue: parse,
+    serialize: (value: unknown): string => {
+      if (typeof value !== 'string' || parse(value) === null) throw fail();
+      return value;
+    },
+    parseValue,
     parseLiteral: (ast: { kind: Kind; value?: unknown }) => {
-      if (ast.kind !== Kind.STRING) throw new ScalarInputError(`${name} ${rule}`);
-      return parse(ast.value);
+      if (ast.kind !== Kind.STRING) throw fail();
+      return parseValue(ast.value);
     },
   };
 }
@@ -42,13 +48,13 @@ builder.scalarType(
   'DateTime',
   stringScalar(
     'DateTime',
-    (v) => parseDateTime(v) !== null,
+    parseDateTime,
     'must be an ISO 8601 date-time with an offset or Z, e.g. 2025-11-15T18:30:01Z',
   ),
 );
 builder.scalarType(
   'Date',
-  stringScalar('Date', (v) => parseDate(v) !== null, 'must be a calendar date YYYY-MM-DD'),
+  stringScalar('Date', (v) => (parseDate(v) === null ? null : v), 'must be a calendar date YYYY-MM-DD'),
 );
 
 builder.queryType({});

@@ -71,6 +71,9 @@ export const eventInputSchema = z.object({
 
 export type EventInput = z.input<typeof eventInputSchema>;
 
+/** For GraphQL input, whose DateTime scalar has already parsed the timestamp to epoch ms. */
+const parsedEventInputSchema = eventInputSchema.extend({ timestamp: z.number() });
+
 export interface InputProblem {
   /** dotted path of the bad field, e.g. "timestamp" or "inputs.3.siteId" */
   field: string;
@@ -97,15 +100,28 @@ function toRecord(v: z.output<typeof eventInputSchema>): EventRecord {
   };
 }
 
-export function validateEvent(input: unknown, prefix: (string | number)[] = []): Validated<EventRecord> {
-  const result = eventInputSchema.safeParse(input);
-  return result.success
-    ? { ok: true, value: toRecord(result.data) }
-    : { ok: false, problems: toProblems(result.error, prefix) };
+type Validator = (input: unknown, prefix?: (string | number)[]) => Validated<EventRecord>;
+
+function validator(schema: typeof eventInputSchema | typeof parsedEventInputSchema): Validator {
+  return (input, prefix = []) => {
+    const result = schema.safeParse(input);
+    return result.success
+      ? { ok: true, value: toRecord(result.data) }
+      : { ok: false, problems: toProblems(result.error, prefix) };
+  };
 }
 
+/** Validates raw input (REST, pixel): the timestamp is an ISO 8601 string. */
+export const validateEvent = validator(eventInputSchema);
+/** Validates GraphQL input: the same rules, with the timestamp already parsed by the DateTime scalar. */
+export const validateParsedEvent = validator(parsedEventInputSchema);
+
 /** Validates a batch all or nothing: any bad event makes the whole batch invalid. */
-export function validateEvents(inputs: readonly unknown[], prefix = 'inputs'): Validated<EventRecord[]> {
+export function validateEvents(
+  inputs: readonly unknown[],
+  prefix = 'inputs',
+  validate: Validator = validateEvent,
+): Validated<EventRecord[]> {
   if (inputs.length < 1 || inputs.length > MAX_BATCH) {
     return {
       ok: false,
@@ -115,7 +131,7 @@ export function validateEvents(inputs: readonly unknown[], prefix = 'inputs'): V
   const records: EventRecord[] = new Array(inputs.length);
   const problems: InputProblem[] = [];
   for (let i = 0; i < inputs.length; i++) {
-    const v = validateEvent(inputs[i], [prefix, i]);
+    const v = validate(inputs[i], [prefix, i]);
     if (v.ok) records[i] = v.value;
     else problems.push(...v.problems);
   }

@@ -3,7 +3,7 @@ import { builder } from '../builder.js';
 import { InputError, PulseError, toGraphQLError } from '../errors.js';
 import type { EventRecord } from '../ingestion/event.js';
 import type { Ingest } from '../ingestion/ingest.js';
-import { MAX_BATCH, validateEvent, validateEvents } from '../ingestion/request.js';
+import { MAX_BATCH, validateEvents, validateParsedEvent } from '../ingestion/request.js';
 
 const EventInput = builder.inputType('EventInput', {
   description: 'One analytics event.',
@@ -43,7 +43,7 @@ builder.mutationField('recordEvent', (t) =>
     description: 'Buffers one event; answers as soon as it is accepted (written by the next flush).',
     args: { input: t.arg({ type: EventInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      const valid = validateEvent(input, ['input']);
+      const valid = validateParsedEvent(input, ['input']);
       if (!valid.ok) throw toGraphQLError(new InputError(valid.problems));
       submit(ctx.pulse.ingest, [valid.value]);
       return { accepted: true };
@@ -57,7 +57,7 @@ builder.mutationField('recordEvents', (t) =>
     description: `Buffers 1-${MAX_BATCH} events, all or nothing: one invalid event rejects the batch.`,
     args: { inputs: t.arg({ type: [EventInput], required: true }) },
     resolve: (_root, { inputs }, ctx) => {
-      const valid = validateEvents(inputs);
+      const valid = validateEvents(inputs, 'inputs', validateParsedEvent);
       if (!valid.ok) throw toGraphQLError(new InputError(valid.problems));
       return { accepted: submit(ctx.pulse.ingest, valid.value) };
     },
