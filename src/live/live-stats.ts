@@ -62,22 +62,64 @@ export class LiveStats {
     }
   }
 
-  /** Today's stats at once, then each coalesced change, until the subscriber leaves. */
-  async *subscribe(siteId: string): AsyncGenerator<SiteStats> {
+  /**
+   * Today's stats at once, then each coalesced change, until the subscriber leaves. A plain
+   * iterator, not an async generator: a generator waiting for the next change cannot run its
+   * cleanup until that change comes, so a subscriber that left a quiet site would stay counted
+   * (and its pubsub listener kept) for as long as the site stayed quiet.
+   */
+  subscribe(siteId: string): AsyncIterableIterator<SiteStats> {
     this.subscribers.set(siteId, (this.subscribers.get(siteId) ?? 0) + 1);
     const updates = this.opts.pubsub.subscribe('liveStats', siteId);
-    try {
-      yield await this.opts.loadToday(siteId);
-      yield* updates;
-    } finally {
-      await updates.return?.();
+    let first: Promise<SiteStats> | null = this.opts.loadToday(siteId);
+    // Observed here too, so a subscriber that leaves before reading it leaves no unhandled rejection.
+    first.catch(() => undefined);
+    let open = true;
+    const leave = (): void => {
+      if (!open) return;
+      open = false;
+      // Ends the pubsub iterator, which also settles a next() waiting on it.
+      void updates.return?.();
       const left = (this.subscribers.get(siteId) ?? 1) - 1;
       if (left > 0) this.subscribers.set(siteId, left);
       else {
         this.subscribers.delete(siteId);
         this.lastPushed.delete(siteId);
       }
-    }
+    };
+    const done = (): IteratorResult<SiteStats> => ({ done: true, value: undefined });
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: async () => {
+        if (!open) return done();
+        try {
+          if (first) {
+            const stats = await first;
+            first = null;
+            return { done: false, value: stats };
+          }
+          const update = await updates.next();
+          if (update.done || !open) {
+            leave();
+            return done();
+          }
+          return { done: false, value: update.value };
+        } catch (error) {
+          leave();
+          throw error;
+        }
+      },
+      return: async () => {
+        leave();
+        return done();
+      },
+      throw: async (error: unknown) => {
+        leave();
+        throw error;
+      },
+    };
   }
 
   stop(): void {

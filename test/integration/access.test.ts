@@ -30,7 +30,8 @@ describe('PULSE_API_KEYS', () => {
     const t = await testApp({ PULSE_API_KEYS: [KEY, 'other'] });
     const { baseUrl, graphqlUrl } = await listen(t.app);
     const query = '{ siteStats(siteId: "s") { totalEvents } }';
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: KEY }]) {
+    const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: KEY }];
+    for (const headers of refused) {
       expect(codeOf((await gqlHttp(graphqlUrl, query, {}, headers)).body)).toBe('UNAUTHENTICATED');
       const stats = await fetch(`${baseUrl}/stats?site_id=s&date=2025-11-15`, { headers });
       expect(stats.status).toBe(401);
