@@ -32,6 +32,7 @@ import { useCSRFPrevention } from './plugins/use-csrf-prevention.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useIngestRefusals } from './plugins/use-ingest-refusals.js';
 import { maskInputErrors, useInputErrorCodes } from './plugins/use-input-error-codes.js';
+import { useRequestParseErrors } from './plugins/use-request-parse-errors.js';
 import { schema } from './schema/index.js';
 import { eventTypes } from './stats/event-types.js';
 import { dayOf, oneDay } from './stats/scope.js';
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     logging: logger,
     plugins: [
       useInputErrorCodes(),
+      useRequestParseErrors(),
       useIngestRefusals(ingest.refused),
       useArmor({
         maxDepth: config.PULSE_MAX_DEPTH,
