@@ -38,8 +38,9 @@ import { eventTypes } from './stats/event-types.js';
 import { dayOf, oneDay } from './stats/scope.js';
 import { series } from './stats/series.js';
 import { siteStats } from './stats/site-stats.js';
-import { createEventWriter, lastEventId } from './storage/insert-events.js';
+import { lastEventId } from './storage/insert-events.js';
 import { startRetention } from './storage/retention.js';
+import { WriterThread } from './storage/writer-thread.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -53,6 +54,8 @@ export interface PulseApp {
   yoga: YogaServerInstance<Record<string, never>, PulseContext>;
   /** node:http request listener: plain routes, then Yoga */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** the thread flushes write through, on its own connection (see storage/writer-thread.ts) */
+  writer: WriterThread;
   /** the node:http fast path for POST /graphql (see http/graphql-fast.ts) */
   graphqlFastPath: GraphQLFastPath;
   /** serves graphql-ws on the server's /graphql path */
@@ -73,13 +76,16 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     loadToday: (siteId) => stats(oneDay(siteId, dayOf(Date.now()))),
     onError: (error) => logger.error({ err: error }, 'live stats update failed'),
   });
+  // Flushes write on a thread of their own (storage/writer-thread.ts): the request thread never
+  // waits for SQLite's side of a flush.
+  const writer = await WriterThread.start(config.DATABASE_URL, config.PULSE_DB_BUSY_TIMEOUT_MS);
   const flusher = new Flusher(buffer, {
     intervalMs: config.PULSE_FLUSH_INTERVAL_MS,
     batchSize: config.PULSE_FLUSH_BATCH_SIZE,
     backoffMs: config.PULSE_FLUSH_BACKOFF_MS,
     maxBackoffMs: config.PULSE_FLUSH_MAX_BACKOFF_MS,
     onWrite: metrics ? (ms, events, ok) => metrics.observeFlush(ms, events, ok) : undefined,
-    write: createEventWriter(db),
+    write: (batch) => writer.write(batch),
     onFlushed: (batch) => live.eventsStored(batch),
     onError: (error, attempt, retryInMs) =>
       logger.warn({ err: error, attempt, retryInMs, buffered: buffer.size }, 'flush failed; events kept, retrying'),
@@ -271,12 +277,26 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
         for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
         wsServer.close();
       }
+      await writer.close();
       await db.$disconnect();
     })();
     return stopping;
   };
 
-  return { config, db, logger, services, buffer, flusher, yoga, handler, graphqlFastPath, attachWebSocket, stop };
+  return {
+    config,
+    db,
+    logger,
+    services,
+    buffer,
+    flusher,
+    writer,
+    yoga,
+    handler,
+    graphqlFastPath,
+    attachWebSocket,
+    stop,
+  };
 }
 
 interface EnvelopedRoot {

@@ -11,13 +11,29 @@ import { ROLLUP_SQL, type RollupRows, rollupRows, StoredUserKeys } from './rollu
 const INSERT_EVENTS = `INSERT OR IGNORE INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
   SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`;
 
-function eventsJson(events: readonly EventRecord[]): string {
+/** [[id, siteId, eventType, path, userId, timestamp, clientEventId], ...] as JSON: the statements' parameter and the writer thread's message. */
+export function eventsJson(events: readonly EventRecord[]): string {
   const rows = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as EventRecord;
     rows[i] = [e.id ?? null, e.siteId, e.eventType, e.path, e.userId, e.timestamp, e.clientEventId ?? null];
   }
   return JSON.stringify(rows);
+}
+
+/** The inverse of eventsJson. */
+export function eventsFromJson(json: string): EventRecord[] {
+  return (
+    JSON.parse(json) as [number | null, string, string, string | null, string | null, number, string | null][]
+  ).map(([id, siteId, eventType, path, userId, timestamp, clientEventId]) => ({
+    id: id ?? undefined,
+    siteId,
+    eventType,
+    path,
+    userId,
+    timestamp,
+    clientEventId,
+  }));
 }
 
 const SEP = '\u0000';
