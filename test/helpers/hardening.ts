@@ -92,6 +92,15 @@ export function lockedByAnotherWriter(dbPath: string): Fault {
 }
 
 /**
+ * Runs a statement on the connection flushes write through: the app's writer thread when it has
+ * one, else its Prisma client.
+ */
+async function onWriterConnection(app: PulseApp, sql: string): Promise<unknown> {
+  const writer = (app as { writer?: { query: (sql: string) => Promise<unknown> } }).writer;
+  return writer ? writer.query(sql) : app.db.$queryRawUnsafe(sql);
+}
+
+/**
  * A read-only database: the server's own connection is switched to `PRAGMA query_only`, so
  * every write fails with SQLITE_READONLY, as it does on a read-only file or mount. (chmod 444
  * cannot do this here: the tests may run as root, whom file modes do not stop.)
@@ -100,10 +109,10 @@ export function readOnly(app: PulseApp): Fault {
   return {
     name: 'database read-only',
     start: async () => {
-      await app.db.$executeRawUnsafe('PRAGMA query_only = ON');
+      await onWriterConnection(app, 'PRAGMA query_only = ON');
     },
     stop: async () => {
-      await app.db.$executeRawUnsafe('PRAGMA query_only = OFF');
+      await onWriterConnection(app, 'PRAGMA query_only = OFF');
     },
   };
 }
@@ -116,11 +125,11 @@ export function diskFull(app: PulseApp): Fault {
   return {
     name: 'disk full',
     start: async () => {
-      const [row] = await app.db.$queryRawUnsafe<{ page_count: bigint }[]>('PRAGMA page_count');
-      await app.db.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(row?.page_count ?? 1)}`);
+      const [row] = (await onWriterConnection(app, 'PRAGMA page_count')) as { page_count: bigint | number }[];
+      await onWriterConnection(app, `PRAGMA max_page_count = ${Number(row?.page_count ?? 1)}`);
     },
     stop: async () => {
-      await app.db.$queryRawUnsafe('PRAGMA max_page_count = 1073741823');
+      await onWriterConnection(app, 'PRAGMA max_page_count = 1073741823');
     },
   };
 }
