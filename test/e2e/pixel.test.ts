@@ -116,7 +116,10 @@ describe('GET /pixel.gif', () => {
   });
 
   it('answers HEAD like GET but records nothing (link checkers, prefetchers)', async () => {
-    const head = await fetch(`${server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, { method: 'HEAD', headers: BROWSER });
+    const head = await fetch(`${server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, {
+      method: 'HEAD',
+      headers: BROWSER,
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toBe('image/gif');
     // a GET after it is stored; once it is, the HEAD would have been stored before it
