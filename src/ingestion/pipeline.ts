@@ -59,9 +59,26 @@ export interface BotCount {
  * Drops browser hits whose User-Agent is a known bot or crawler (the isbot list), as Plausible
  * does: the client still gets its normal answer, the event is counted but not stored.
  */
-export function dropBots(count: BotCount = { bots: 0 }): Step {
+/**
+ * isbot's pattern is long, and a site's hits come from few distinct User-Agents, so answers are
+ * remembered (bounded: forgotten all at once when full).
+ */
+export function cachedIsBot(limit = 2000): (userAgent: string) => boolean {
+  let seen = new Map<string, boolean>();
+  return (userAgent) => {
+    let bot = seen.get(userAgent);
+    if (bot === undefined) {
+      bot = isbot(userAgent);
+      if (seen.size >= limit) seen = new Map();
+      seen.set(userAgent, bot);
+    }
+    return bot;
+  };
+}
+
+export function dropBots(count: BotCount = { bots: 0 }, isBot = cachedIsBot()): Step {
   return (event, hit) => {
-    if (!hit.anonymousVisitor || !isbot(hit.userAgent)) return event;
+    if (!hit.anonymousVisitor || !isBot(hit.userAgent)) return event;
     count.bots++;
     return BOT;
   };
