@@ -1,7 +1,6 @@
 // buildApp(config): the database, ingestion, flusher, live stats and Yoga wired together, with the
 // plain routes beside Yoga in one node:http request listener. No listening here (see server.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -125,7 +124,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     parserAndValidationCache: { ...createParseCaches(), validationCache: true },
     // Pulse reads no cookies (keys travel in Authorization), so no origin gets credentialed access.
     cors: { credentials: false },
-    renderGraphiQL,
+    // The bundled (offline) GraphiQL weighs ~80 MB of memory once loaded: load it on first use.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     maskedErrors: { isDev: false, maskError: maskInputErrors },
     logging: logger,
     plugins: [
