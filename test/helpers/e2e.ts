@@ -1,6 +1,14 @@
 // Small helpers for the end-to-end tests, which talk to a real server (see server.ts) over HTTP.
+
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { print } from 'graphql';
+import {
+  LiveStatsDocument,
+  RecordEventDocument,
+  RecordEventsDocument,
+  SiteStatsDocument,
+} from '../generated/graphql.js';
 import { ROOT } from './server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -27,53 +35,11 @@ export async function gql<T = Record<string, unknown>>(
   return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse<T>['body'] };
 }
 
-export const RECORD_EVENT = /* GraphQL */ `
-  mutation RecordEvent($input: EventInput!) {
-    recordEvent(input: $input) {
-      accepted
-    }
-  }
-`;
-
-export const RECORD_EVENTS = /* GraphQL */ `
-  mutation RecordEvents($inputs: [EventInput!]!) {
-    recordEvents(inputs: $inputs) {
-      accepted
-    }
-  }
-`;
-
-export const SITE_STATS = /* GraphQL */ `
-  query SiteStats($siteId: String!, $date: Date) {
-    siteStats(siteId: $siteId, date: $date) {
-      siteId
-      date
-      totalViews
-      uniqueUsers
-      totalEvents
-      topPaths {
-        path
-        views
-      }
-    }
-  }
-`;
-
-export const LIVE_STATS = /* GraphQL */ `
-  subscription LiveStats($siteId: String!) {
-    liveStats(siteId: $siteId) {
-      siteId
-      date
-      totalViews
-      uniqueUsers
-      totalEvents
-      topPaths {
-        path
-        views
-      }
-    }
-  }
-`;
+// The operations of test/documents/operations.graphql, as text for raw HTTP and WebSocket clients.
+export const RECORD_EVENT = print(RecordEventDocument);
+export const RECORD_EVENTS = print(RecordEventsDocument);
+export const SITE_STATS = print(SiteStatsDocument);
+export const LIVE_STATS = print(LiveStatsDocument);
 
 export interface SiteStatsData {
   siteId: string;
