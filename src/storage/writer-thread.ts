@@ -33,6 +33,9 @@ export class WriterThread {
   private spawn(): Promise<void> {
     const worker = new Worker(WORKER, {
       workerData: { databaseUrl: this.databaseUrl, busyTimeoutMs: this.busyTimeoutMs },
+      // A small young generation, as `npm start` gives the request thread (--max-semi-space-size=4):
+      // resident memory stays ~100 MB lower under load, for a few more (cheap) scavenges.
+      resourceLimits: { maxYoungGenerationSizeMb: 12 },
     });
     this.worker = worker;
     return new Promise((resolve, reject) => {

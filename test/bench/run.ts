@@ -156,7 +156,13 @@ async function httpBench(o: {
   log('== starting servers');
   const pulse = await startChild({
     name: 'Pulse',
-    args: ['--import', 'tsx', ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o.dir}`] : []), 'src/server.ts'],
+    args: [
+      '--max-semi-space-size=4',
+      '--import',
+      'tsx',
+      ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o.dir}`] : []),
+      'src/server.ts',
+    ],
     env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: `file:${dbPath}` },
     ready: /Pulse listening on (http:\/\/\S+?)\/graphql/,
     onSpawn: (pid) => {
