@@ -1,14 +1,11 @@
 // buildApp(config): the database, ingestion, flusher, live stats and Yoga wired together, with the
 // plain routes beside Yoga in one node:http request listener. No listening here (see server.ts).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type DocumentNode, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import { type Db, openDatabase } from './db.js';
-import { rateLimited, toGraphQLError } from './errors.js';
 import { createParseCaches } from './graphql-cache.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
@@ -17,6 +14,7 @@ import { handlePixel } from './http/pixel.js';
 import { RateLimitGuard } from './http/rate-limit.js';
 import { sendJson } from './http/respond.js';
 import { handleEvent, handleStats } from './http/rest.js';
+import { attachGraphQLWebSocket } from './http/websocket.js';
 import type { EventRecord } from './ingestion/event.js';
 import { Flusher } from './ingestion/flusher.js';
 import { Ingest } from './ingestion/ingest.js';
@@ -207,60 +205,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   let wsServer: WebSocketServer | null = null;
   const attachWebSocket = (server: Server): WebSocketServer => {
-    wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.PULSE_MAX_BODY_BYTES });
-    useServer<Record<string, unknown>>(
-      {
-        connectionInitWaitTimeout: config.PULSE_WS_INIT_TIMEOUT_MS,
-        execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-        subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-        onConnect: ({ connectionParams }) => {
-          // A key that is present but wrong closes the socket (4403); a missing key only keeps
-          // the protected fields closed, so ingestion over WebSocket stays public.
-          const auth = bearerFromParams(connectionParams);
-          return auth === undefined || isAuthorized(config.PULSE_API_KEYS, auth);
-        },
-        onSubscribe: async (ctx, _id, payload) => {
-          const retryAfter = rateLimit?.retryAfter(ctx.extra.request) ?? 0;
-          if (retryAfter > 0) return [toGraphQLError(rateLimited(retryAfter))];
-          const {
-            schema: s,
-            execute,
-            subscribe,
-            parse,
-            validate,
-            contextFactory,
-          } = yoga.getEnveloped({
-            ...ctx,
-            req: ctx.extra.request,
-            socket: ctx.extra.socket,
-            params: payload,
-          });
-          let document: DocumentNode;
-          try {
-            document = parse(payload.query);
-          } catch (error) {
-            // A syntax error or the token limit: an error for this operation, not a closed socket.
-            if (error instanceof GraphQLError) return [error];
-            throw error;
-          }
-          const errors = validate(s, document);
-          if (errors.length > 0) return errors;
-          const context = await contextFactory();
-          return {
-            schema: s,
-            operationName: payload.operationName,
-            document,
-            variableValues: payload.variables,
-            contextValue: {
-              ...context,
-              authorized: isAuthorized(config.PULSE_API_KEYS, bearerFromParams(ctx.connectionParams)),
-            },
-            rootValue: { execute, subscribe },
-          };
-        },
-      },
-      wsServer,
-    );
+    wsServer = attachGraphQLWebSocket(server, { yoga, config, rateLimit });
     return wsServer;
   };
 
@@ -297,17 +242,4 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     attachWebSocket,
     stop,
   };
-}
-
-interface EnvelopedRoot {
-  // biome-ignore lint/suspicious/noExplicitAny: envelop's execute/subscribe take graphql-js ExecutionArgs
-  execute: (args: any) => any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  subscribe: (args: any) => any;
-}
-
-function bearerFromParams(params: Record<string, unknown> | undefined): string | undefined {
-  const value = params?.Authorization ?? params?.authorization;
-  if (typeof value !== 'string') return undefined;
-  return value;
 }
