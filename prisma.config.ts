@@ -1,7 +1,7 @@
 // Prisma CLI configuration: the JS schema engine over better-sqlite3, so generate, migrate deploy
 // and db push run offline. DATABASE_URL gets its default here so `prisma generate` always has one.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import 'dotenv/config';
+import './src/env.js';
 import { defineConfig } from 'prisma/config';
 import { DEFAULT_DATABASE_URL, ensureDatabaseDir, sqlitePathFromUrl } from './src/db-url.js';
 

@@ -1,5 +1,5 @@
 // The server: config → migrate → app → listen (HTTP and graphql-ws on one port) → signals.
-import 'dotenv/config';
+import './env.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp, GRAPHQL_PATH } from './app.js';

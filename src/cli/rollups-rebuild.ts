@@ -1,7 +1,7 @@
 // npm run rollups:rebuild — recomputes every rollup from the raw events, in one transaction.
 // Days before the oldest raw event (pruned by retention) keep their rollups. Safe while the server
 // runs: the transaction waits for, and excludes, concurrent flushes.
-import 'dotenv/config';
+import '../env.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db.js';
 import { migrateDatabase } from '../migrate.js';

@@ -1,7 +1,7 @@
 // npm run seed:demo -- --events N --sites S --days D — loads synthetic traffic (skewed paths,
 // returning visitors, daytime peaks; see demo/generate.ts) through the ingestion path: the same
 // validation, Ingest and flusher as the server, into DATABASE_URL.
-import 'dotenv/config';
+import '../env.js';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
