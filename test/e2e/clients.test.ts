@@ -2,30 +2,19 @@
 // the typed documents that codegen writes from test/documents/operations.graphql.
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { createClient as createUrqlClient, fetchExchange } from '@urql/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RecordEventDocument, RecordEventsDocument, SiteStatsDocument } from '../generated/graphql.js';
-import { countStoredEvents, freshDatabase } from '../helpers/db.js';
+import { countStoredEvents } from '../helpers/db.js';
 import { waitUntil } from '../helpers/e2e.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/server.js';
 
-let server: RunningServer;
-let dbPath: string;
-
-beforeAll(async () => {
-  const db = freshDatabase();
-  dbPath = db.path;
-  server = await startServer({ DATABASE_URL: db.url, PULSE_FLUSH_INTERVAL_MS: '50' });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const file = serverForFile({ PULSE_FLUSH_INTERVAL_MS: '50' });
 
 const DAY = '2025-11-15';
 
 async function waitForStored(siteId: string, count: number): Promise<void> {
   await waitUntil(
-    () => countStoredEvents(dbPath, 'site_id = ?', siteId),
+    () => countStoredEvents(file.dbPath, 'site_id = ?', siteId),
     (n) => n === count,
   );
 }
@@ -33,7 +22,7 @@ async function waitForStored(siteId: string, count: number): Promise<void> {
 describe('Apollo Client 4', () => {
   const client = () =>
     new ApolloClient({
-      link: new HttpLink({ uri: server.graphqlUrl }),
+      link: new HttpLink({ uri: file.server.graphqlUrl }),
       cache: new InMemoryCache(),
     });
 
@@ -110,7 +99,7 @@ describe('Apollo Client 4', () => {
 });
 
 describe('urql 6', () => {
-  const client = () => createUrqlClient({ url: server.graphqlUrl, exchanges: [fetchExchange] });
+  const client = () => createUrqlClient({ url: file.server.graphqlUrl, exchanges: [fetchExchange] });
 
   it('records events with recordEvent and recordEvents and reads them back with siteStats', async () => {
     const urql = client();
@@ -181,6 +170,6 @@ describe('urql 6', () => {
       .toPromise();
     expect(marker.data?.recordEvent.accepted).toBe(true);
     await waitForStored(siteId, 1);
-    expect(countStoredEvents(dbPath, 'site_id = ? AND event_type = ?', siteId, 'page_view')).toBe(0);
+    expect(countStoredEvents(file.dbPath, 'site_id = ? AND event_type = ?', siteId, 'page_view')).toBe(0);
   });
 });

@@ -1,24 +1,15 @@
 // GraphiQL in a browser (self-contained: the machine running Pulse may have no internet) and the
-// health routes, on the real server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+// health routes, on the real file.server.
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../helpers/server.js';
 
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({ DATABASE_URL: freshDatabase().url });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const file = serverForFile();
 
 const CDN_HOSTS = ['unpkg', 'jsdelivr', 'cdnjs', 'esm.sh', 'skypack', 'googleapis', 'cloudflare'];
 
 describe('GraphiQL', () => {
   it('GET /graphql from a browser answers GraphiQL HTML that loads nothing from a CDN', async () => {
-    const res = await fetch(server.graphqlUrl, {
+    const res = await fetch(file.server.graphqlUrl, {
       headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
     });
     expect(res.status).toBe(200);
@@ -43,7 +34,7 @@ describe('GraphiQL', () => {
   });
 
   it('GET /graphql with a query and no HTML Accept still answers GraphQL, not GraphiQL', async () => {
-    const res = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
+    const res = await fetch(`${file.server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
       // a GET query needs a CSRF header (README, Security and reliability)
       headers: { accept: 'application/graphql-response+json', 'x-graphql-csrf': '1' },
     });
@@ -54,14 +45,14 @@ describe('GraphiQL', () => {
 
 describe('health routes', () => {
   it('GET /healthz answers 200 JSON', async () => {
-    const res = await fetch(`${server.baseUrl}/healthz`);
+    const res = await fetch(`${file.server.baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   it('GET /readyz answers 200 JSON when the database is reachable and the buffer has room', async () => {
-    const res = await fetch(`${server.baseUrl}/readyz`);
+    const res = await fetch(`${file.server.baseUrl}/readyz`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ status: 'ready' });

@@ -1,19 +1,10 @@
 // The graphql-http package's server audits (GraphQL over HTTP spec conformance) against the real
 // server's /graphql. Every MUST audit passes; SHOULD and MAY results are printed for the record.
 import { type AuditResult, serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from '../helpers/server.js';
 
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({ DATABASE_URL: freshDatabase().url });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const file = serverForFile();
 
 describe('graphql-http server audits', () => {
   it('passes every MUST audit of the GraphQL over HTTP spec', async () => {
@@ -24,7 +15,7 @@ describe('graphql-http server audits', () => {
       headers.set('x-graphql-csrf', '1');
       return fetch(input, { ...init, headers });
     };
-    const audits = serverAudits({ url: () => server.graphqlUrl, fetchFn: fetchWithCsrfHeader });
+    const audits = serverAudits({ url: () => file.server.graphqlUrl, fetchFn: fetchWithCsrfHeader });
     expect(audits.length).toBeGreaterThan(0);
 
     const results: AuditResult[] = [];

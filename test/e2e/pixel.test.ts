@@ -1,34 +1,23 @@
 // GET /pixel.gif on the real server: the image it answers, the event it records, and the
 // defaults and anonymous visitor ids of API.md (Pixel).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countStoredEvents, freshDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { countStoredEvents } from '../helpers/db.js';
 import { allStoredText, siteStats, storedEvents, todayUtc, waitUntil } from '../helpers/e2e.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/server.js';
 
-let server: RunningServer;
-let dbPath: string;
-
-beforeAll(async () => {
-  const db = freshDatabase();
-  dbPath = db.path;
-  server = await startServer({ DATABASE_URL: db.url, PULSE_FLUSH_INTERVAL_MS: '50' });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const file = serverForFile({ PULSE_FLUSH_INTERVAL_MS: '50' });
 
 // A browser's User-Agent: pixel hits from bots (and from Node's fetch, "node") are not stored.
 const BROWSER = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' };
 
 function pixel(params: Record<string, string>, headers: Record<string, string> = {}) {
   const qs = new URLSearchParams(params).toString();
-  return fetch(`${server.baseUrl}/pixel.gif${qs ? `?${qs}` : ''}`, { headers: { ...BROWSER, ...headers } });
+  return fetch(`${file.server.baseUrl}/pixel.gif${qs ? `?${qs}` : ''}`, { headers: { ...BROWSER, ...headers } });
 }
 
 async function storedRows(siteId: string, count: number) {
   return waitUntil(
-    () => storedEvents(dbPath, siteId),
+    () => storedEvents(file.dbPath, siteId),
     (rows) => rows.length >= count,
   );
 }
@@ -96,7 +85,7 @@ describe('GET /pixel.gif', () => {
       ['/posts/hello-world', 'page_view'],
       ['/explicit', 'page_view'],
     ]);
-    const stats = await siteStats(server.graphqlUrl, 'referer-site');
+    const stats = await siteStats(file.server.graphqlUrl, 'referer-site');
     expect(stats.topPaths).toEqual([
       { path: '/explicit', views: 1 },
       { path: '/posts/hello-world', views: 1 },
@@ -116,7 +105,7 @@ describe('GET /pixel.gif', () => {
   });
 
   it('answers HEAD like GET but records nothing (link checkers, prefetchers)', async () => {
-    const head = await fetch(`${server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, {
+    const head = await fetch(`${file.server.baseUrl}/pixel.gif?site_id=head-site&path=/h`, {
       method: 'HEAD',
       headers: BROWSER,
     });
@@ -143,7 +132,7 @@ describe('GET /pixel.gif', () => {
     // It counts in today's (UTC) stats. (dayBefore and dayAfter differ only across midnight.)
     const day = new Date(row?.timestamp ?? 0).toISOString().slice(0, 10);
     expect([dayBefore, dayAfter]).toContain(day);
-    const stats = await siteStats(server.graphqlUrl, 'now-site', day);
+    const stats = await siteStats(file.server.graphqlUrl, 'now-site', day);
     expect(stats).toMatchObject({ date: day, totalViews: 1, uniqueUsers: 1, topPaths: [{ path: '/now', views: 1 }] });
   });
 
@@ -164,7 +153,7 @@ describe('GET /pixel.gif', () => {
     // A good hit sent afterwards is stored (flushes keep order); the bad ones never are.
     expect((await pixel({ site_id: 'bad-pixel-marker', path: '/ok' })).status).toBe(200);
     await storedRows('bad-pixel-marker', 1);
-    expect(countStoredEvents(dbPath, 'site_id = ?', 'bad-pixel')).toBe(0);
+    expect(countStoredEvents(file.dbPath, 'site_id = ?', 'bad-pixel')).toBe(0);
   });
 
   it('gives hits without user_id an anonymous visitor id from IP and User-Agent, never the raw IP', async () => {
@@ -191,12 +180,12 @@ describe('GET /pixel.gif', () => {
     expect(other?.user_id).toMatch(/^anon:/);
     expect(other?.user_id).not.toBe(first);
 
-    const stats = await siteStats(server.graphqlUrl, site, todayUtc());
+    const stats = await siteStats(file.server.graphqlUrl, site, todayUtc());
     expect(stats.uniqueUsers).toBe(2);
     expect(stats.totalViews).toBe(3);
 
     // The client's IP is not stored anywhere, in any table.
-    const everything = allStoredText(dbPath);
+    const everything = allStoredText(file.dbPath);
     expect(everything).toContain('anon:'); // the check reads real data
     expect(everything).not.toContain('127.0.0.1');
   });

@@ -1,32 +1,21 @@
 // The seed's REST routes on the real server: POST /event (JSON and sendBeacon's text/plain) and
 // GET /stats, with the seed's curl commands as the first test.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countStoredEvents, freshDatabase } from '../helpers/db.js';
+import { describe, expect, it } from 'vitest';
+import { countStoredEvents } from '../helpers/db.js';
 import { siteStats, storedEvents, waitUntil } from '../helpers/e2e.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/server.js';
 
-let server: RunningServer;
-let dbPath: string;
-
-beforeAll(async () => {
-  const db = freshDatabase();
-  dbPath = db.path;
-  server = await startServer({ DATABASE_URL: db.url, PULSE_FLUSH_INTERVAL_MS: '50' });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const file = serverForFile({ PULSE_FLUSH_INTERVAL_MS: '50' });
 
 function postEvent(body: string, contentType = 'application/json', headers: Record<string, string> = {}) {
-  return fetch(`${server.baseUrl}/event`, {
+  return fetch(`${file.server.baseUrl}/event`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...headers },
     body,
   });
 }
 
-const getStats = (query: string) => fetch(`${server.baseUrl}/stats${query}`);
+const getStats = (query: string) => fetch(`${file.server.baseUrl}/stats${query}`);
 
 describe('the seed curl commands', () => {
   it('POST /event queues the event and GET /stats reports it in the seed shape', async () => {
@@ -45,7 +34,7 @@ describe('the seed curl commands', () => {
 
     // Accepted means buffered; wait for the flusher to store it.
     await waitUntil(
-      () => countStoredEvents(dbPath, 'site_id = ?', 'site-abc-123'),
+      () => countStoredEvents(file.dbPath, 'site_id = ?', 'site-abc-123'),
       (n) => n === 1,
     );
 
@@ -79,7 +68,7 @@ describe('POST /event', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'success', message: 'Event queued for processing' });
     const rows = await waitUntil(
-      () => storedEvents(dbPath, 'beacon-site'),
+      () => storedEvents(file.dbPath, 'beacon-site'),
       (r) => r.length === 1,
     );
     expect(rows[0]).toMatchObject({
@@ -97,14 +86,14 @@ describe('POST /event', () => {
     );
     expect(res.status).toBe(202);
     const rows = await waitUntil(
-      () => storedEvents(dbPath, 'rest-anon'),
+      () => storedEvents(file.dbPath, 'rest-anon'),
       (r) => r.length === 1,
     );
     expect(rows[0]).toMatchObject({ event_type: 'signup', path: null, user_id: null });
   });
 
   it('answers 400 to a body that is not JSON, and stores nothing', async () => {
-    const before = countStoredEvents(dbPath);
+    const before = countStoredEvents(file.dbPath);
     const res = await postEvent('{"site_id": "broken-json", ');
     expect(res.status).toBe(400);
     const body = (await res.json()) as { status: string; message: string };
@@ -113,7 +102,7 @@ describe('POST /event', () => {
 
     const notObject = await postEvent('[1, 2, 3]');
     expect(notObject.status).toBe(400);
-    expect(countStoredEvents(dbPath)).toBe(before);
+    expect(countStoredEvents(file.dbPath)).toBe(before);
   });
 
   it('answers 400 naming each bad field in snake_case, and stores nothing', async () => {
@@ -152,10 +141,10 @@ describe('POST /event', () => {
     );
     expect(marker.status).toBe(202);
     await waitUntil(
-      () => countStoredEvents(dbPath, 'site_id = ?', 'rest-marker'),
+      () => countStoredEvents(file.dbPath, 'site_id = ?', 'rest-marker'),
       (n) => n === 1,
     );
-    expect(countStoredEvents(dbPath, "site_id IN ('bad site id!', 'rest-missing')")).toBe(0);
+    expect(countStoredEvents(file.dbPath, "site_id IN ('bad site id!', 'rest-missing')")).toBe(0);
   });
 
   it('answers 415 to an unsupported content type', async () => {
@@ -169,7 +158,7 @@ describe('POST /event', () => {
   });
 
   it('answers a CORS preflight with 204 and the allow headers', async () => {
-    const res = await fetch(`${server.baseUrl}/event`, {
+    const res = await fetch(`${file.server.baseUrl}/event`, {
       method: 'OPTIONS',
       headers: {
         origin: 'https://example.com',
@@ -251,12 +240,12 @@ describe('GET /stats', () => {
       expect(res.status).toBe(202);
     }
     await waitUntil(
-      () => countStoredEvents(dbPath, 'site_id = ?', site),
+      () => countStoredEvents(file.dbPath, 'site_id = ?', site),
       (n) => n === events.length,
     );
 
     const rest = (await (await getStats(`?site_id=${site}&date=2025-11-20`)).json()) as Record<string, unknown>;
-    const graph = await siteStats(server.graphqlUrl, site, '2025-11-20');
+    const graph = await siteStats(file.server.graphqlUrl, site, '2025-11-20');
     expect(rest).toStrictEqual({
       site_id: graph.siteId,
       date: graph.date,

@@ -1,28 +1,15 @@
 // The liveStats subscription on the real server, over WebSocket (graphql-ws) and over SSE: today's
 // stats at once, then a push when a newly stored event changes them.
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freshDatabase } from '../helpers/db.js';
 import { gql, LIVE_STATS, RECORD_EVENT, readSse, type SiteStatsData, todayUtc } from '../helpers/e2e.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { serverForFile } from '../helpers/server.js';
 
-let server: RunningServer;
-
-beforeAll(async () => {
-  server = await startServer({
-    DATABASE_URL: freshDatabase().url,
-    PULSE_FLUSH_INTERVAL_MS: '50',
-    PULSE_LIVE_INTERVAL_MS: '50',
-  });
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
+const file = serverForFile({ PULSE_FLUSH_INTERVAL_MS: '50', PULSE_LIVE_INTERVAL_MS: '50' });
 
 async function recordPageView(siteId: string, path: string, userId: string): Promise<void> {
-  const res = await gql(server.graphqlUrl, RECORD_EVENT, {
+  const res = await gql(file.server.graphqlUrl, RECORD_EVENT, {
     input: { siteId, eventType: 'page_view', path, userId, timestamp: new Date().toISOString() },
   });
   expect(res.body).toEqual({ data: { recordEvent: { accepted: true } } });
@@ -53,7 +40,7 @@ function closeAsError(error: unknown, what: string): unknown {
 describe('liveStats over WebSocket (graphql-transport-ws)', () => {
   it('emits the empty day at once, then a push after an event is recorded', async () => {
     const siteId = 'live-ws-site';
-    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const client = createClient({ url: file.server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     try {
       const subscription = client.iterate<{ liveStats: SiteStatsData }>({
         query: LIVE_STATS,
@@ -94,7 +81,7 @@ describe('liveStats over WebSocket (graphql-transport-ws)', () => {
   });
 
   it('runs queries and mutations over the same socket too', async () => {
-    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const client = createClient({ url: file.server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     try {
       const result = await withTimeout(
         new Promise<unknown>((resolve, reject) => {
@@ -122,7 +109,7 @@ describe('liveStats over SSE', () => {
   it('streams the empty day at once, then the changed count after an event is recorded', async () => {
     const siteId = 'live-sse-site';
     const controller = new AbortController();
-    const res = await fetch(server.graphqlUrl, {
+    const res = await fetch(file.server.graphqlUrl, {
       method: 'POST',
       headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
       body: JSON.stringify({ query: LIVE_STATS, variables: { siteId } }),
@@ -178,7 +165,7 @@ describe('liveStats over SSE', () => {
   it('serves GET /graphql with Accept: text/event-stream too (the route API.md names)', async () => {
     const siteId = 'live-sse-get';
     const controller = new AbortController();
-    const url = new URL(server.graphqlUrl);
+    const url = new URL(file.server.graphqlUrl);
     url.searchParams.set('query', LIVE_STATS);
     url.searchParams.set('variables', JSON.stringify({ siteId }));
     const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: controller.signal });

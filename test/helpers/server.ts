@@ -1,6 +1,8 @@
 // Starts the real server (`tsx src/server.ts`) as a child process on a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { freshDatabase } from './db.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -56,4 +58,21 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       return exited;
     },
   };
+}
+
+/**
+ * One real server on a fresh database for the whole test file: started before its first test,
+ * stopped after its last. Read `server` and `dbPath` inside tests (they are set by then).
+ */
+export function serverForFile(env: Record<string, string> = {}): { server: RunningServer; dbPath: string } {
+  const file = {} as { server: RunningServer; dbPath: string };
+  beforeAll(async () => {
+    const db = freshDatabase();
+    file.dbPath = db.path;
+    file.server = await startServer({ DATABASE_URL: db.url, ...env });
+  });
+  afterAll(async () => {
+    await file.server?.stop();
+  });
+  return file;
 }
