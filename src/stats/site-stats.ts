@@ -29,24 +29,20 @@ async function uniqueUsers(db: PrismaClient, { siteId, fromDay, toDay }: StatsSc
 }
 
 export async function siteStats(db: PrismaClient, scope: StatsScope): Promise<SiteStats> {
-  // All time reads the (site, type, path) index with no day range: top paths then come in path
-  // order, grouped without a sort (13 ms → 4.5 ms for a site with 2 M events).
-  const allTime = scope.fromDay === null && scope.toDay === null;
-  const days = allTime ? '' : 'AND day BETWEEN ? AND ?';
-  const params = allTime ? [scope.siteId] : [scope.siteId, scope.fromDay ?? MIN_DAY, scope.toDay ?? MAX_DAY];
+  const range = [scope.siteId, scope.fromDay ?? MIN_DAY, scope.toDay ?? MAX_DAY] as const;
   const [totals] = await db.$queryRawUnsafe<{ events: Count; views: Count }[]>(
     `SELECT sum(events) AS events, sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events END) AS views
-       FROM rollup_daily WHERE site_id = ? ${days}`,
-    ...params,
+       FROM rollup_daily WHERE site_id = ? AND day BETWEEN ? AND ?`,
+    ...range,
   );
   const paths = await db.$queryRawUnsafe<{ path: string; views: Count }[]>(
     `SELECT path, sum(events) AS views
        FROM rollup_daily
-      WHERE site_id = ? ${days} AND event_type = '${PAGE_VIEW}' AND path != ''
+      WHERE site_id = ? AND day BETWEEN ? AND ? AND event_type = '${PAGE_VIEW}' AND path != ''
       GROUP BY path
       ORDER BY views DESC, path ASC
       LIMIT ${TOP_PATHS}`,
-    ...params,
+    ...range,
   );
   return {
     ...scopeFields(scope),
