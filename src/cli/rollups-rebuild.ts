@@ -5,6 +5,7 @@ import '../env.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db.js';
 import { migrateDatabase } from '../migrate.js';
+import { dayOf, dayString } from '../stats/scope.js';
 import { rebuildSql } from '../storage/rollups.js';
 
 const config = loadConfig();
@@ -15,14 +16,14 @@ const [oldest] = await db.$queryRawUnsafe<{ ts: bigint | number | null }[]>('SEL
 if (oldest?.ts === null || oldest?.ts === undefined) {
   console.log('No raw events: rollups left as they are.');
 } else {
-  const fromDay = Math.floor(Number(oldest.ts) / 86_400_000);
+  const fromDay = dayOf(Number(oldest.ts));
   await db.$transaction(rebuildSql(fromDay).map((sql) => db.$executeRawUnsafe(sql)));
   const counts = await db.$queryRawUnsafe<Record<string, bigint>[]>(
     `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (SELECT count(*) FROM rollup_daily) AS daily,
             (SELECT count(*) FROM rollup_hourly_users) AS hourly_users, (SELECT count(*) FROM rollup_daily_users) AS daily_users,
             (SELECT count(*) FROM rollup_site_users) AS site_users`,
   );
-  const from = new Date(fromDay * 86_400_000).toISOString().slice(0, 10);
+  const from = dayString(fromDay);
   console.log(`Rebuilt rollups from ${from} in ${Math.round(performance.now() - started)} ms:`);
   for (const [table, n] of Object.entries(counts[0] ?? {})) console.log(`  ${table.padEnd(13)} ${Number(n)} rows`);
 }

@@ -2,6 +2,8 @@
 // popularity, returning visitors (a few heavy users, a long tail), sessions of several page views
 // with some clicks and signups, and more traffic in the daytime. Deterministic for a seed.
 
+import { DAY_MS } from '../time.js';
+
 export interface DemoOptions {
   sites: number;
   days: number;
@@ -40,7 +42,7 @@ const SECTIONS = ['', 'blog', 'docs', 'pricing', 'about', 'features', 'changelog
 export function* demoEvents(total: number, opts: DemoOptions, chunk = 1000): Generator<DemoEvent[]> {
   const rnd = random(opts.seed ?? 42);
   const end = opts.end ?? Date.now();
-  const start = end - opts.days * 86_400_000;
+  const start = end - opts.days * DAY_MS;
   const pathCount = opts.paths ?? 500;
   const visitors = opts.visitors ?? 50_000;
   const paths = Array.from({ length: pathCount }, (_, i) => {

@@ -12,7 +12,6 @@ export type RefusalReason = 'invalid' | 'too_large' | 'forbidden' | 'rate_limite
 export class Ingest {
   private accepting = true;
   acceptedEvents = 0;
-  rejectedOverloaded = 0;
   /** refused requests by reason (for the metrics): submit() counts its own, adapters what they refuse first */
   readonly refused: Record<RefusalReason, number> = {
     invalid: 0,
@@ -42,7 +41,6 @@ export class Ingest {
     if (this.allowedSites !== null) this.checkSites(events, this.allowedSites);
     const result = runPipeline(this.steps, events, hit);
     if (result.kept.length > this.buffer.free) {
-      this.rejectedOverloaded += result.kept.length;
       this.refused.overloaded++;
       throw overloaded();
     }

@@ -1,6 +1,7 @@
 // Retention: deletes raw events older than a cutoff, site by site (each delete then uses the
 // (site_id, timestamp) index). Rollups are kept, so stats for pruned days stay the same.
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { DAY_MS } from '../time.js';
 
 /** Deletes events with timestamp < cutoffMs; returns how many. */
 export async function deleteEventsBefore(db: PrismaClient, cutoffMs: number): Promise<number> {
@@ -12,7 +13,6 @@ export async function deleteEventsBefore(db: PrismaClient, cutoffMs: number): Pr
   return deleted;
 }
 
-const DAY_MS = 86_400_000;
 const EVERY_MS = 60 * 60_000;
 
 /** The cutoff for keeping `days` whole UTC days of raw events, today included. */

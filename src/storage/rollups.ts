@@ -2,8 +2,7 @@
 // per (site, hour), (site, day) and site, kept by the flush in the same transaction as the events
 // (see ROLLUP_NEW_EVENTS_SQL), and rebuilt from the raw events by rebuildSql.
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from '../time.js';
 
 /** floor(timestamp / hour) in SQL (SQLite's integer division truncates toward zero). */
 const HOUR_OF_TS = `(timestamp / ${HOUR_MS} - (timestamp < 0 AND timestamp % ${HOUR_MS} != 0))`;
