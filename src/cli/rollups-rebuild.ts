@@ -21,7 +21,8 @@ if (oldest?.ts === null || oldest?.ts === undefined) {
   const counts = await db.$queryRawUnsafe<Record<string, bigint>[]>(
     `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (SELECT count(*) FROM rollup_daily) AS daily,
             (SELECT count(*) FROM rollup_hourly_users) AS hourly_users, (SELECT count(*) FROM rollup_daily_users) AS daily_users,
-            (SELECT count(*) FROM rollup_site_users) AS site_users`,
+            (SELECT count(*) FROM rollup_daily_uniques) AS daily_uniques, (SELECT count(*) FROM rollup_days) AS days,
+            (SELECT count(*) FROM rollup_paths) AS paths`,
   );
   const from = dayString(fromDay);
   console.log(`Rebuilt rollups from ${from} in ${Math.round(performance.now() - started)} ms:`);

@@ -32,6 +32,8 @@ export const TOP_PATHS = 10;
 /** Bounds that stand for "open" in SQL range conditions. */
 export const MIN_DAY = -1e8;
 export const MAX_DAY = 1e8;
+/** rollup_daily_uniques.prev_day of a first visit: below every day, open ranges included. */
+export const NO_PREVIOUS_DAY = MIN_DAY - 1;
 
 export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 export const dayString = (day: number) => utcDate(day * DAY_MS);

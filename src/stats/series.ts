@@ -26,7 +26,7 @@ type UserRow = { bucket: bigint | number; users: bigint | number };
 async function dayBounds(db: PrismaClient, scope: StatsScope): Promise<[number, number] | null> {
   if (scope.fromDay !== null && scope.toDay !== null) return [scope.fromDay, scope.toDay];
   const [row] = await db.$queryRawUnsafe<{ lo: bigint | number | null; hi: bigint | number | null }[]>(
-    'SELECT min(day) AS lo, max(day) AS hi FROM rollup_daily WHERE site_id = ? AND day BETWEEN ? AND ?',
+    'SELECT min(day) AS lo, max(day) AS hi FROM rollup_days WHERE site_id = ? AND day BETWEEN ? AND ?',
     scope.siteId,
     scope.fromDay ?? MIN_DAY,
     scope.toDay ?? MAX_DAY,
@@ -47,24 +47,23 @@ export async function series(db: PrismaClient, scope: StatsScope, interval: Inte
       `series(${interval}) would have ${count} buckets; at most ${MAX_BUCKETS} — narrow the range`,
     );
   }
-  const [table, column, usersTable] =
+  // Days: totals from rollup_days, and a day's users are its rollup_daily_uniques rows summed.
+  // Hours: rollup_hourly, and the hour's user set counted.
+  const [countsSql, usersSql] =
     interval === 'DAY'
-      ? ['rollup_daily', 'day', 'rollup_daily_users']
-      : ['rollup_hourly', 'hour', 'rollup_hourly_users'];
-  const counts = await db.$queryRawUnsafe<Row[]>(
-    `SELECT ${column} AS bucket, sum(events) AS events, sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events END) AS views
-       FROM ${table} WHERE site_id = ? AND ${column} BETWEEN ? AND ? GROUP BY ${column}`,
-    scope.siteId,
-    first,
-    last,
-  );
-  const users = await db.$queryRawUnsafe<UserRow[]>(
-    `SELECT ${column} AS bucket, count(*) AS users
-       FROM ${usersTable} WHERE site_id = ? AND ${column} BETWEEN ? AND ? GROUP BY ${column}`,
-    scope.siteId,
-    first,
-    last,
-  );
+      ? [
+          'SELECT day AS bucket, events, views FROM rollup_days WHERE site_id = ? AND day BETWEEN ? AND ?',
+          `SELECT day AS bucket, sum(users) AS users
+             FROM rollup_daily_uniques WHERE site_id = ? AND day BETWEEN ? AND ? GROUP BY day`,
+        ]
+      : [
+          `SELECT hour AS bucket, sum(events) AS events, sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events END) AS views
+             FROM rollup_hourly WHERE site_id = ? AND hour BETWEEN ? AND ? GROUP BY hour`,
+          `SELECT hour AS bucket, count(*) AS users
+             FROM rollup_hourly_users WHERE site_id = ? AND hour BETWEEN ? AND ? GROUP BY hour`,
+        ];
+  const counts = await db.$queryRawUnsafe<Row[]>(countsSql, scope.siteId, first, last);
+  const users = await db.$queryRawUnsafe<UserRow[]>(usersSql, scope.siteId, first, last);
   const bucketMs = DAY_MS / perDay;
   const out: SeriesBucket[] = Array.from({ length: count }, (_, i) => ({
     start: (first + i) * bucketMs,

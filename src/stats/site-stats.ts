@@ -1,54 +1,48 @@
-// siteStats from the rollups: event counts and top paths from rollup_daily, unique users from
-// the per-day user sets (one day, or COUNT(DISTINCT) over a range) or the per-site set (all time).
-// Same numbers as site-stats-raw.ts, which a property test checks.
+// siteStats from the rollups, in one statement: totals from rollup_days, unique users from
+// rollup_daily_uniques (storage/rollups.ts explains the sum), top paths from rollup_daily (a
+// range) or rollup_paths (all time). Same numbers as site-stats-raw.ts, which a property test checks.
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { PAGE_VIEW } from '../ingestion/event.js';
 import { MAX_DAY, MIN_DAY, type SiteStats, type StatsScope, scopeFields, TOP_PATHS } from './scope.js';
 
 type Count = bigint | number | null;
+type Row = { events: Count; views: Count; users: Count; paths: string };
 
-async function uniqueUsers(db: PrismaClient, { siteId, fromDay, toDay }: StatsScope): Promise<number> {
-  let rows: { n: Count }[];
-  if (fromDay === null && toDay === null) {
-    rows = await db.$queryRawUnsafe('SELECT count(*) AS n FROM rollup_site_users WHERE site_id = ?', siteId);
-  } else if (fromDay !== null && fromDay === toDay) {
-    rows = await db.$queryRawUnsafe(
-      'SELECT count(*) AS n FROM rollup_daily_users WHERE site_id = ? AND day = ?',
-      siteId,
-      fromDay,
-    );
-  } else {
-    rows = await db.$queryRawUnsafe(
-      'SELECT count(DISTINCT user_id) AS n FROM rollup_daily_users WHERE site_id = ? AND day BETWEEN ? AND ?',
-      siteId,
-      fromDay ?? MIN_DAY,
-      toDay ?? MAX_DAY,
-    );
-  }
-  return Number(rows[0]?.n ?? 0);
-}
+const TOTALS = (column: 'events' | 'views') =>
+  `(SELECT sum(${column}) FROM rollup_days WHERE site_id = ? AND day BETWEEN ? AND ?) AS ${column}`;
+const USERS =
+  '(SELECT sum(users) FROM rollup_daily_uniques WHERE site_id = ? AND day BETWEEN ? AND ? AND prev_day < ?) AS users';
+const RANGE_PATHS = `SELECT path, sum(events) AS views FROM rollup_daily
+  WHERE site_id = ? AND day BETWEEN ? AND ? AND event_type = '${PAGE_VIEW}' AND path != ''
+  GROUP BY path ORDER BY views DESC, path ASC LIMIT ${TOP_PATHS}`;
+const ALL_TIME_PATHS = `SELECT path, views FROM rollup_paths WHERE site_id = ?
+  ORDER BY views DESC, path ASC LIMIT ${TOP_PATHS}`;
+const statsSql = (paths: string) =>
+  `SELECT ${TOTALS('events')}, ${TOTALS('views')}, ${USERS},
+     (SELECT json_group_array(json_array(path, views) ORDER BY views DESC, path ASC) FROM (${paths})) AS paths`;
+const RANGE_SQL = statsSql(RANGE_PATHS);
+const ALL_TIME_SQL = statsSql(ALL_TIME_PATHS);
 
 export async function siteStats(db: PrismaClient, scope: StatsScope): Promise<SiteStats> {
-  const range = [scope.siteId, scope.fromDay ?? MIN_DAY, scope.toDay ?? MAX_DAY] as const;
-  const [totals] = await db.$queryRawUnsafe<{ events: Count; views: Count }[]>(
-    `SELECT sum(events) AS events, sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events END) AS views
-       FROM rollup_daily WHERE site_id = ? AND day BETWEEN ? AND ?`,
+  const { siteId } = scope;
+  const from = scope.fromDay ?? MIN_DAY;
+  const to = scope.toDay ?? MAX_DAY;
+  const allTime = scope.fromDay === null && scope.toDay === null;
+  const range = [siteId, from, to];
+  const [row] = await db.$queryRawUnsafe<Row[]>(
+    allTime ? ALL_TIME_SQL : RANGE_SQL,
     ...range,
-  );
-  const paths = await db.$queryRawUnsafe<{ path: string; views: Count }[]>(
-    `SELECT path, sum(events) AS views
-       FROM rollup_daily
-      WHERE site_id = ? AND day BETWEEN ? AND ? AND event_type = '${PAGE_VIEW}' AND path != ''
-      GROUP BY path
-      ORDER BY views DESC, path ASC
-      LIMIT ${TOP_PATHS}`,
     ...range,
+    ...range,
+    from,
+    ...(allTime ? [siteId] : range),
   );
+  const paths = JSON.parse(row?.paths ?? '[]') as [string, number][];
   return {
     ...scopeFields(scope),
-    totalViews: Number(totals?.views ?? 0),
-    uniqueUsers: await uniqueUsers(db, scope),
-    totalEvents: Number(totals?.events ?? 0),
-    topPaths: paths.map((r) => ({ path: r.path, views: Number(r.views) })),
+    totalViews: Number(row?.views ?? 0),
+    uniqueUsers: Number(row?.users ?? 0),
+    totalEvents: Number(row?.events ?? 0),
+    topPaths: paths.map(([path, views]) => ({ path, views })),
   };
 }

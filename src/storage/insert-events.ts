@@ -90,7 +90,10 @@ export function createEventWriter(db: PrismaClient, { rollups = true }: EventWri
     await db.$transaction(async (tx) => {
       const [last] = await tx.$queryRawUnsafe<{ id: bigint | number | null }[]>('SELECT max(id) AS id FROM events');
       await tx.$executeRawUnsafe(INSERT_EVENTS, json);
-      for (const sql of ROLLUP_NEW_EVENTS_SQL) await tx.$executeRawUnsafe(sql, Number(last?.id ?? 0));
+      const lastId = Number(last?.id ?? 0);
+      for (const [sql, takesId] of ROLLUP_NEW_EVENTS_SQL) {
+        await (takesId ? tx.$executeRawUnsafe(sql, lastId) : tx.$executeRawUnsafe(sql));
+      }
     });
   };
 }

@@ -1,7 +1,8 @@
 // npm run bench:stats — in one run: loads N events (default 10 million) of synthetic traffic
 // through the ingestion path, then times siteStats from the rollups and the same answer from the
 // raw events table (one day, a 30-day range, all time), and the flush cost with rollups against
-// the flush without them. Flags: --events N --sites S --days D --runs R --json FILE.
+// the flush without them. Flags: --events N --sites S --days D --runs R --json FILE, and --keep
+// to keep the databases (the directory is printed) for a closer look.
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'flush-events': { type: 'string', default: '300000' },
     'flush-rounds': { type: 'string', default: '3' },
     json: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.events);
@@ -167,4 +169,5 @@ if (values.json) {
     ),
   );
 }
-rmSync(dir, { recursive: true, force: true });
+if (values.keep) log(`Databases kept in ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

@@ -117,7 +117,7 @@ describe('POST /graphql fast path answers as Yoga does', () => {
   it('masks internal failures as Yoga does', async () => {
     const t = await testApp();
     const url = await listen(t);
-    await t.app.db.$executeRawUnsafe('DROP TABLE rollup_daily');
+    await t.app.db.$executeRawUnsafe('DROP TABLE rollup_days');
     const { viaYoga, viaHttp } = await both(
       t,
       url,

@@ -165,7 +165,7 @@ describe('siteStats', () => {
 
   it('never leaks internals: an unexpected failure is masked', async () => {
     const { app, gql } = await testApp();
-    await app.db.$executeRawUnsafe('DROP TABLE rollup_daily');
+    await app.db.$executeRawUnsafe('DROP TABLE rollup_days');
     const res = await gql(SITE_STATS, { siteId: 's' });
     expect(res.body.errors?.[0]?.message).toBe('Unexpected error.');
     expect(JSON.stringify(res.body)).not.toMatch(/rollup|sqlite|at .*\.ts/i);

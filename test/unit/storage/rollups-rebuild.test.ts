@@ -14,7 +14,9 @@ const TABLES: Record<string, string> = {
   rollup_daily: '1, 2, 3, 4',
   rollup_hourly_users: '1, 2, 3',
   rollup_daily_users: '1, 2, 3',
-  rollup_site_users: '1, 2',
+  rollup_daily_uniques: '1, 2, 3',
+  rollup_days: '1, 2',
+  rollup_paths: '1, 2',
 };
 const END = Date.UTC(2025, 10, 20);
 const DAY = 86_400_000;
