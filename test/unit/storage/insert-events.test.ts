@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db.js';
 import type { EventRecord } from '../../../src/ingestion/event.js';
 import { insertEvents, insertEventsCreateMany, insertEventsMultiRow } from '../../../src/storage/insert-events.js';
+import { ROLLUP_NEW_EVENTS_SQL } from '../../../src/storage/rollups.js';
 import { freshDatabase } from '../../helpers/db.js';
 
 const tricky: EventRecord[] = [
@@ -52,5 +53,24 @@ describe.each([
     const rows = storedRows(path) as { timestamp: number }[];
     expect(rows).toHaveLength(1234);
     expect(rows.map((r) => r.timestamp)).toEqual(many.map((e) => e.timestamp));
+  });
+});
+
+describe('the flush rollup statements', () => {
+  it('read the batch by rowid range, never by walking the events table or its index', async () => {
+    const { path } = freshDatabase();
+    const db = new Database(path);
+    try {
+      for (const [sql] of ROLLUP_NEW_EVENTS_SQL) if (sql.startsWith('CREATE TEMP')) db.exec(sql);
+      const readers = ROLLUP_NEW_EVENTS_SQL.filter(([sql]) => /\bFROM events\b/.test(sql));
+      expect(readers.length).toBeGreaterThanOrEqual(5);
+      for (const [sql] of readers) {
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0) as { detail: string }[];
+        const eventsSteps = plan.map((p) => p.detail).filter((d) => /\bevents\b/.test(d));
+        expect(eventsSteps, sql).toEqual(['SEARCH events USING INTEGER PRIMARY KEY (rowid>?)']);
+      }
+    } finally {
+      db.close();
+    }
   });
 });
