@@ -15,28 +15,29 @@ const USERS =
 const RANGE_PATHS = `SELECT path, sum(events) AS views FROM rollup_daily
   WHERE site_id = ? AND day BETWEEN ? AND ? AND event_type = '${PAGE_VIEW}' AND path != ''
   GROUP BY path ORDER BY views DESC, path ASC LIMIT ${TOP_PATHS}`;
+// One day holds one rollup_daily row per (type, path): read them in key order, nothing to group.
+const ONE_DAY_PATHS = `SELECT path, events AS views FROM rollup_daily
+  WHERE site_id = ? AND day = ? AND event_type = '${PAGE_VIEW}' AND path != ''
+  ORDER BY views DESC, path ASC LIMIT ${TOP_PATHS}`;
 const ALL_TIME_PATHS = `SELECT path, views FROM rollup_paths WHERE site_id = ?
   ORDER BY views DESC, path ASC LIMIT ${TOP_PATHS}`;
 const statsSql = (paths: string) =>
   `SELECT ${TOTALS('events')}, ${TOTALS('views')}, ${USERS},
      (SELECT json_group_array(json_array(path, views) ORDER BY views DESC, path ASC) FROM (${paths})) AS paths`;
 const RANGE_SQL = statsSql(RANGE_PATHS);
+const ONE_DAY_SQL = statsSql(ONE_DAY_PATHS);
 const ALL_TIME_SQL = statsSql(ALL_TIME_PATHS);
 
 export async function siteStats(db: PrismaClient, scope: StatsScope): Promise<SiteStats> {
   const { siteId } = scope;
   const from = scope.fromDay ?? MIN_DAY;
   const to = scope.toDay ?? MAX_DAY;
-  const allTime = scope.fromDay === null && scope.toDay === null;
   const range = [siteId, from, to];
-  const [row] = await db.$queryRawUnsafe<Row[]>(
-    allTime ? ALL_TIME_SQL : RANGE_SQL,
-    ...range,
-    ...range,
-    ...range,
-    from,
-    ...(allTime ? [siteId] : range),
-  );
+  let sql = RANGE_SQL;
+  let pathArgs: unknown[] = range;
+  if (scope.fromDay === null && scope.toDay === null) [sql, pathArgs] = [ALL_TIME_SQL, [siteId]];
+  else if (scope.fromDay === scope.toDay) [sql, pathArgs] = [ONE_DAY_SQL, [siteId, from]];
+  const [row] = await db.$queryRawUnsafe<Row[]>(sql, ...range, ...range, ...range, from, ...pathArgs);
   const paths = JSON.parse(row?.paths ?? '[]') as [string, number][];
   return {
     ...scopeFields(scope),
