@@ -10,8 +10,11 @@ import type { WriterReply, WriterRequest } from './writer-worker.js';
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
-// The worker is TypeScript like the rest: its entry registers tsx in the new thread first.
-const WORKER = new URL('./writer-worker-entry.mjs', import.meta.url);
+// Run from the compiled build (dist/, what `npm start` runs) the worker is plain JavaScript. Run
+// as TypeScript (tests, `npm run dev`), its entry registers tsx in the new thread first.
+const WORKER = import.meta.url.endsWith('.js')
+  ? new URL('./writer-worker.js', import.meta.url)
+  : new URL('./writer-worker-entry.mjs', import.meta.url);
 
 export class WriterThread {
   private worker!: Worker;

@@ -1,4 +1,4 @@
-// Child processes for the benchmark: Pulse (`node --import tsx src/server.ts`) and the baseline,
+// Child processes for the benchmark: Pulse (`node dist/server.js`) and the baseline,
 // each started on a free port and awaited until it prints its URL; plus an RSS sampler over /proc.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

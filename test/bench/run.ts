@@ -7,6 +7,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
+import { buildServer, SERVER_ARGS } from '../helpers/build.js';
 import { cpuSnapshot, cpuUsage, waitForQuiet } from './cpu.js';
 import { formatProfile } from './cpu-profile.js';
 import { flushBench } from './flush.js';
@@ -153,15 +154,14 @@ async function httpBench(o: {
   let rss: RssSampler | undefined;
   const t0 = Date.now();
   log();
-  log('== starting servers');
+  log('== building and starting servers (Pulse runs the compiled dist/server.js, as npm start does)');
+  buildServer();
   const pulse = await startChild({
     name: 'Pulse',
     args: [
       '--max-semi-space-size=4',
-      '--import',
-      'tsx',
       ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o.dir}`] : []),
-      'src/server.ts',
+      ...SERVER_ARGS,
     ],
     env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: `file:${dbPath}` },
     ready: /Pulse listening on (http:\/\/\S+?)\/graphql/,

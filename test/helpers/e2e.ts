@@ -9,6 +9,7 @@ import {
   RecordEventsDocument,
   SiteStatsDocument,
 } from '../generated/graphql.js';
+import { SERVER_ARGS } from './build.js';
 import { ROOT } from './server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -164,14 +165,14 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
 }
 
 /**
- * Runs `tsx src/server.ts` with the given environment until it exits on its own (or `timeoutMs`
+ * Runs the built server (`node dist/server.js`) with the given environment until it exits on its own (or `timeoutMs`
  * passes, when it is killed and the result says so). For starts that must fail.
  */
 export async function runServerToExit(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const proc = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,9 @@
 // Migrates one template database per test run, in a folder of its own (several runs may go on
-// at once); tests copy the template instead of migrating each time.
+// at once); tests copy the template instead of migrating each time. Builds dist/ for the e2e tests.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateDatabase } from '../../src/migrate.js';
+import { buildServer } from './build.js';
 
 const TMP_ROOT = join(import.meta.dirname, '..', '.tmp');
 
@@ -18,5 +19,6 @@ export default async function setup(): Promise<() => void> {
   const dir = mkdtempSync(join(TMP_ROOT, 'run-'));
   process.env.PULSE_TEST_TMP = dir;
   await migrateDatabase(`file:${join(dir, 'template.db')}`);
+  buildServer();
   return () => rmSync(dir, { recursive: true, force: true });
 }

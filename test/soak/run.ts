@@ -12,6 +12,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { migrateDatabase } from '../../src/migrate.js';
 import { procStatusBytes, startChild } from '../bench/processes.js';
+import { buildServer, SERVER_ARGS } from '../helpers/build.js';
 import { Load } from './load.js';
 
 const HELP = `npm run soak -- [flags]
@@ -76,9 +77,10 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(os.tmpdir(), 'pulse-soak-'));
   const dbPath = join(dir, 'pulse.db');
   await migrateDatabase(`file:${dbPath}`);
+  buildServer();
   const server = await startChild({
     name: 'pulse',
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: SERVER_ARGS,
     env: {
       DATABASE_URL: `file:${dbPath}`,
       PORT: '0',
