@@ -92,6 +92,25 @@ describe('POST /graphql fast path answers as Yoga does', () => {
     expect(viaHttp).toEqual(viaYoga);
   });
 
+  it('answers the same headers the same way every time (their parse is remembered)', async () => {
+    const t = await testApp();
+    const url = await listen(t);
+    const body = JSON.stringify({ query: RECORD, variables: { input: event } });
+    const headerSets = [
+      {},
+      { accept: 'application/graphql-response+json' },
+      { accept: 'text/event-stream' },
+      { accept: 'text/html' },
+      { 'content-type': 'application/json; charset=latin1' },
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const headers of headerSets) {
+        const { viaYoga, viaHttp } = await both(t, url, body, headers);
+        expect(viaHttp, JSON.stringify(headers)).toEqual(viaYoga);
+      }
+    }
+  });
+
   it('answers malformed JSON as Yoga does', async () => {
     const t = await testApp();
     const { viaYoga, viaHttp } = await both(t, await listen(t), '{"query": ');
