@@ -96,7 +96,7 @@ describe('POST /graphql fast path answers as Yoga does', () => {
     const t = await testApp();
     const url = await listen(t);
     const body = JSON.stringify({ query: RECORD, variables: { input: event } });
-    const headerSets = [
+    const headerSets: Record<string, string>[] = [
       {},
       { accept: 'application/graphql-response+json' },
       { accept: 'text/event-stream' },
