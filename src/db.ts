@@ -1,5 +1,6 @@
 // The Prisma client over better-sqlite3, with the pragmas Pulse relies on (WAL, busy timeout).
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ensureDatabaseDir, sqlitePathFromUrl } from './db-url.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -12,15 +13,43 @@ export type Db = PrismaClient;
  */
 export const BUSY_TIMEOUT_MS = 1000;
 
+/** The driver adapter (Prisma's connection to SQLite) under each client openDatabase made. */
+const drivers = new WeakMap<Db, { current: SqlDriverAdapter | null }>();
+
 export async function openDatabase(url: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Promise<Db> {
   const path = sqlitePathFromUrl(url);
   ensureDatabaseDir(path);
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: busyTimeoutMs }) });
+  const factory = new PrismaBetterSQLite3({ url: path, timeout: busyTimeoutMs });
+  // The factory Prisma gets keeps hold of the adapter it connects, for driverOf.
+  const driver = { current: null as SqlDriverAdapter | null };
+  const adapter: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      driver.current = await factory.connect();
+      return driver.current;
+    },
+  };
+  const db = new PrismaClient({ adapter });
+  drivers.set(db, driver);
   // WAL lets readers (stats) run beside the flusher's writes; NORMAL sync is durable across a
   // process crash (not a power cut), the usual trade for WAL.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   return db;
+}
+
+/**
+ * The Prisma driver adapter (@prisma/adapter-better-sqlite3) that `db` runs its queries on: the
+ * same SQLite connection, and the same transaction lock as `db.$transaction`. The flush writes
+ * through it (storage/insert-events.ts says why).
+ */
+export async function driverOf(db: Db): Promise<SqlDriverAdapter> {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error('driverOf: the client was not opened with openDatabase');
+  if (!driver.current) await db.$connect();
+  if (!driver.current) throw new Error('driverOf: Prisma did not connect its driver adapter');
+  return driver.current;
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {
