@@ -1,6 +1,6 @@
 // The Prisma client over better-sqlite3, with the pragmas Pulse relies on (WAL, busy timeout).
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ArgType, SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ensureDatabaseDir, sqlitePathFromUrl } from './db-url.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -50,6 +50,38 @@ export async function driverOf(db: Db): Promise<SqlDriverAdapter> {
   if (!driver.current) await db.$connect();
   if (!driver.current) throw new Error('driverOf: Prisma did not connect its driver adapter');
   return driver.current;
+}
+
+/** SQLite's own message for a driver error (a DriverAdapterError's message is only its kind). */
+export function sqliteError(error: unknown): Error {
+  const cause = (error as { cause?: { originalMessage?: unknown } } | null)?.cause;
+  return typeof cause?.originalMessage === 'string' ? new Error(cause.originalMessage) : (error as Error);
+}
+
+const argType = (arg: unknown): ArgType => ({
+  scalarType: typeof arg === 'string' ? 'string' : Number.isInteger(arg) ? 'int' : 'float',
+  arity: 'scalar',
+});
+
+/**
+ * A raw SQL read on Prisma's driver adapter: rows as objects (64-bit integers as strings), like
+ * $queryRawUnsafe without the trip through PrismaClient's query compiler, which a raw query does
+ * not need. It costs ~0.1-0.15 ms a query, what the stats queries themselves take (see README).
+ */
+export async function queryRows<T>(db: Db, sql: string, ...args: unknown[]): Promise<T[]> {
+  const driver = await driverOf(db);
+  let result: Awaited<ReturnType<SqlDriverAdapter['queryRaw']>>;
+  try {
+    result = await driver.queryRaw({ sql, args, argTypes: args.map(argType) });
+  } catch (error) {
+    throw sqliteError(error);
+  }
+  const { columnNames, rows } = result;
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < columnNames.length; i++) out[columnNames[i] as string] = row[i];
+    return out as T;
+  });
 }
 
 export async function isDatabaseReachable(db: Db): Promise<boolean> {

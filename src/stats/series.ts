@@ -1,5 +1,6 @@
 // series: views, events and unique users per hour or day over a scope, empty buckets included.
 // An open scope runs from the site's first to its last day with events.
+import { queryRows } from '../db.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { PAGE_VIEW } from '../ingestion/event.js';
 import { DAY_MS } from '../time.js';
@@ -20,12 +21,13 @@ export const MAX_BUCKETS = 10_000;
 
 export class TooManyBucketsError extends Error {}
 
-type Row = { bucket: bigint | number; events: bigint | number; views: bigint | number | null };
-type UserRow = { bucket: bigint | number; users: bigint | number };
+type Row = { bucket: string | number; events: string | number; views: string | number | null };
+type UserRow = { bucket: string | number; users: string | number };
 
 async function dayBounds(db: PrismaClient, scope: StatsScope): Promise<[number, number] | null> {
   if (scope.fromDay !== null && scope.toDay !== null) return [scope.fromDay, scope.toDay];
-  const [row] = await db.$queryRawUnsafe<{ lo: bigint | number | null; hi: bigint | number | null }[]>(
+  const [row] = await queryRows<{ lo: string | number | null; hi: string | number | null }>(
+    db,
     'SELECT min(day) AS lo, max(day) AS hi FROM rollup_days WHERE site_id = ? AND day BETWEEN ? AND ?',
     scope.siteId,
     scope.fromDay ?? MIN_DAY,
@@ -62,8 +64,8 @@ export async function series(db: PrismaClient, scope: StatsScope, interval: Inte
           `SELECT hour AS bucket, count(*) AS users
              FROM rollup_hourly_users WHERE site_id = ? AND hour BETWEEN ? AND ? GROUP BY hour`,
         ];
-  const counts = await db.$queryRawUnsafe<Row[]>(countsSql, scope.siteId, first, last);
-  const users = await db.$queryRawUnsafe<UserRow[]>(usersSql, scope.siteId, first, last);
+  const counts = await queryRows<Row>(db, countsSql, scope.siteId, first, last);
+  const users = await queryRows<UserRow>(db, usersSql, scope.siteId, first, last);
   const bucketMs = DAY_MS / perDay;
   const out: SeriesBucket[] = Array.from({ length: count }, (_, i) => ({
     start: (first + i) * bucketMs,

@@ -1,11 +1,12 @@
 // siteStats from the rollups, in one statement: totals from rollup_days, unique users from
 // rollup_daily_uniques (storage/rollups.ts explains the sum), top paths from rollup_daily (a
 // range) or rollup_paths (all time). Same numbers as site-stats-raw.ts, which a property test checks.
+import { queryRows } from '../db.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { PAGE_VIEW } from '../ingestion/event.js';
 import { MAX_DAY, MIN_DAY, type SiteStats, type StatsScope, scopeFields, TOP_PATHS } from './scope.js';
 
-type Count = bigint | number | null;
+type Count = string | number | null;
 type Row = { events: Count; views: Count; users: Count; paths: string };
 
 const TOTALS = (column: 'events' | 'views') =>
@@ -37,7 +38,7 @@ export async function siteStats(db: PrismaClient, scope: StatsScope): Promise<Si
   let pathArgs: unknown[] = range;
   if (scope.fromDay === null && scope.toDay === null) [sql, pathArgs] = [ALL_TIME_SQL, [siteId]];
   else if (scope.fromDay === scope.toDay) [sql, pathArgs] = [ONE_DAY_SQL, [siteId, from]];
-  const [row] = await db.$queryRawUnsafe<Row[]>(sql, ...range, ...range, ...range, from, ...pathArgs);
+  const [row] = await queryRows<Row>(db, sql, ...range, ...range, ...range, from, ...pathArgs);
   const paths = JSON.parse(row?.paths ?? '[]') as [string, number][];
   return {
     ...scopeFields(scope),

@@ -12,7 +12,7 @@
 // on (@prisma/adapter-better-sqlite3's SqlDriverAdapter: the same connection, the same
 // transaction lock) and ends the transaction the way Prisma's transaction manager does.
 import type { ArgType, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
-import { driverOf } from '../db.js';
+import { driverOf, sqliteError } from '../db.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { EventRecord } from '../ingestion/event.js';
 import { ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
@@ -85,12 +85,6 @@ export type EventWriter = (events: readonly EventRecord[]) => Promise<void>;
 const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' };
 const INT: ArgType = { scalarType: 'int', arity: 'scalar' };
 const query = (sql: string, args: unknown[] = [], argTypes: ArgType[] = []): SqlQuery => ({ sql, args, argTypes });
-
-/** SQLite's own message for a driver error (DriverAdapterError's message is only its kind). */
-function sqliteError(error: unknown): Error {
-  const cause = (error as { cause?: { originalMessage?: unknown } } | null)?.cause;
-  return typeof cause?.originalMessage === 'string' ? new Error(cause.originalMessage) : (error as Error);
-}
 
 /**
  * Runs `work` in one transaction on Prisma's driver adapter, committed or rolled back as Prisma's
