@@ -12,7 +12,7 @@
 // on (@prisma/adapter-better-sqlite3's SqlDriverAdapter: the same connection, the same
 // transaction lock) and ends the transaction the way Prisma's transaction manager does.
 import type { ArgType, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
-import { driverOf, sqliteError } from '../db.js';
+import { driverOf, queryRows, sqliteError } from '../db.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { EventRecord } from '../ingestion/event.js';
 import { ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
@@ -65,7 +65,8 @@ async function withoutRepeatedClientIds(
     return true;
   });
   const pairs = firsts.filter((e) => e.clientEventId).map((e) => [e.siteId, e.clientEventId]);
-  const stored = await db.$queryRawUnsafe<{ site_id: string; client_event_id: string }[]>(
+  const stored = await queryRows<{ site_id: string; client_event_id: string }>(
+    db,
     `SELECT site_id, client_event_id FROM events
       JOIN json_each(?) j ON site_id = j.value ->> 0 AND client_event_id = j.value ->> 1`,
     JSON.stringify(pairs),
