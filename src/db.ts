@@ -1,6 +1,12 @@
 // The Prisma client over better-sqlite3, with the pragmas Pulse relies on (WAL, busy timeout).
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import type { ArgType, SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type {
+  ArgType,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
 import { ensureDatabaseDir, sqlitePathFromUrl } from './db-url.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -63,6 +69,29 @@ const argType = (arg: unknown): ArgType => ({
   arity: 'scalar',
 });
 
+/** A statement for the driver adapter (strings, numbers and nulls as arguments). */
+export const sqlQuery = (sql: string, ...args: unknown[]): SqlQuery => ({ sql, args, argTypes: args.map(argType) });
+
+/**
+ * Runs `work` in one transaction on the driver adapter under `db`, committed or rolled back as
+ * Prisma's transaction manager does it for this adapter (its transactions' usePhantomQuery is
+ * false: the COMMIT or ROLLBACK statement is sent, then the transaction's lock is released).
+ * Fails with SQLite's message; a failed ROLLBACK (SQLite may have rolled back already, e.g. on a
+ * full disk) does not hide the error that caused it.
+ */
+export async function inTransaction(db: Db, work: (tx: Transaction) => Promise<void>): Promise<void> {
+  const tx = await (await driverOf(db)).startTransaction();
+  try {
+    await work(tx);
+    await tx.executeRaw(sqlQuery('COMMIT'));
+    await tx.commit();
+  } catch (error) {
+    await tx.executeRaw(sqlQuery('ROLLBACK')).catch(() => undefined);
+    await tx.rollback();
+    throw sqliteError(error);
+  }
+}
+
 /**
  * A raw SQL read on Prisma's driver adapter: rows as objects (64-bit integers as strings), like
  * $queryRawUnsafe without the trip through PrismaClient's query compiler, which a raw query does
@@ -72,7 +101,7 @@ export async function queryRows<T>(db: Db, sql: string, ...args: unknown[]): Pro
   const driver = await driverOf(db);
   let result: Awaited<ReturnType<SqlDriverAdapter['queryRaw']>>;
   try {
-    result = await driver.queryRaw({ sql, args, argTypes: args.map(argType) });
+    result = await driver.queryRaw(sqlQuery(sql, ...args));
   } catch (error) {
     throw sqliteError(error);
   }

@@ -28,7 +28,7 @@ port.on('message', (message: WriterRequest) => {
 async function handle(message: WriterRequest): Promise<void> {
   try {
     if (message.type === 'write') {
-      await write(eventsFromJson(message.rows));
+      await write(eventsFromJson(message.rows), message.rows);
       reply({ id: message.id, ok: true });
     } else if (message.type === 'query') {
       reply({ id: message.id, ok: true, result: await db.$queryRawUnsafe(message.sql) });

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/db.js';
+import { inTransaction, openDatabase, queryRows, sqlQuery } from '../../../src/db.js';
 import type { EventRecord } from '../../../src/ingestion/event.js';
 import { insertEvents, insertEventsCreateMany, insertEventsMultiRow } from '../../../src/storage/insert-events.js';
 import { ROLLUP_NEW_EVENTS_SQL } from '../../../src/storage/rollups.js';
@@ -72,5 +72,40 @@ describe('the flush rollup statements', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('inTransaction (the flush transaction on Prisma driver adapter)', () => {
+  it('commits, or rolls back with the error that caused it, and always releases the lock', async () => {
+    const db = await openDatabase(freshDatabase().url);
+    const insert = (day: string) => sqlQuery('INSERT INTO visitor_salts (day, salt) VALUES (?, ?)', day, 's');
+    await inTransaction(db, async (tx) => {
+      await tx.executeRaw(insert('2025-01-01'));
+    });
+    await expect(
+      inTransaction(db, async (tx) => {
+        await tx.executeRaw(insert('2025-01-02'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    // the work ended the transaction itself: the failing ROLLBACK must not hide its error
+    await expect(
+      inTransaction(db, async (tx) => {
+        await tx.executeRaw(sqlQuery('ROLLBACK'));
+        throw new Error('after its own rollback');
+      }),
+    ).rejects.toThrow('after its own rollback');
+    // SQLite's message, not the driver error's kind
+    await expect(
+      inTransaction(db, async (tx) => {
+        await tx.executeRaw(insert('2025-01-01'));
+      }),
+    ).rejects.toThrow(/UNIQUE constraint failed/);
+    await inTransaction(db, async (tx) => {
+      await tx.executeRaw(insert('2025-01-03'));
+    });
+    const days = await queryRows<{ day: string }>(db, 'SELECT day FROM visitor_salts ORDER BY day');
+    expect(days.map((d) => d.day)).toEqual(['2025-01-01', '2025-01-03']);
+    await db.$disconnect();
   });
 });
