@@ -16,7 +16,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { EventRecord } from '../ingestion/event.js';
 import { ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
 
-const INSERT_EVENTS = `INSERT OR IGNORE INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
+export const INSERT_EVENTS = `INSERT OR IGNORE INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
   SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`;
 
 /** [[id, siteId, eventType, path, userId, timestamp, clientEventId], ...] as JSON: the statements' parameter and the writer thread's message. */
