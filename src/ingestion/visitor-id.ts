@@ -2,7 +2,7 @@
 // The salt rotates at UTC midnight and salts older than yesterday are deleted, so an id cannot be
 // linked across days and raw IPs are never stored. Today's and tomorrow's salts are loaded ahead,
 // which keeps the hot path synchronous.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Db } from '../db.js';
 import { deleteSaltsBefore, ensureSalts } from '../storage/visitor-salts.js';
 import { DAY_MS, utcDate } from '../time.js';
@@ -32,9 +32,16 @@ export class VisitorIds {
     await deleteSaltsBefore(this.db, utcDate(now - DAY_MS));
   }
 
+  /** The UTC day of the last hit: its first and last epoch ms, and YYYY-MM-DD (formatting a date on every hit showed in the pixel's profile). */
+  private day = { from: 0, to: -1, date: '' };
+
   /** The visitor id of a hit received at `now`. */
   derive(siteId: string, ip: string, userAgent: string, now = Date.now()): string {
-    const day = utcDate(now);
+    if (now < this.day.from || now > this.day.to) {
+      const from = Math.floor(now / DAY_MS) * DAY_MS;
+      this.day = { from, to: from + DAY_MS - 1, date: utcDate(now) };
+    }
+    const day = this.day.date;
     let salt = this.salts.get(day);
     if (salt === undefined) {
       // Only when refresh has not run for over a day (database down): a process-local salt still
@@ -42,7 +49,8 @@ export class VisitorIds {
       salt = randomBytes(32).toString('base64url');
       this.salts.set(day, salt);
     }
-    const hash = createHash('sha256').update(`${salt}\n${siteId}\n${ip}\n${userAgent}`).digest('base64url');
-    return `anon:${hash.slice(0, 22)}`;
+    // crypto.hash: the one-shot form, without a Hash object per hit.
+    const digest = hash('sha256', `${salt}\n${siteId}\n${ip}\n${userAgent}`, 'base64url');
+    return `anon:${digest.slice(0, 22)}`;
   }
 }

@@ -32,9 +32,15 @@ describe('visitor id salts', () => {
     expect(morning).not.toContain('198.51.100.4');
     expect(saltDays(t.dbPath).filter((d) => d >= dayOf(d0 - DAY))).toEqual([dayOf(d0), dayOf(d0 + DAY)]);
 
+    // day 0's id holds to its last millisecond; the next day's (its salt is loaded ahead) from midnight
+    const midnight = Math.floor(d0 / DAY) * DAY + DAY;
+    expect(visitors.derive('site', '198.51.100.4', 'UA', midnight - 1)).toBe(morning);
+    const nextDay = visitors.derive('site', '198.51.100.4', 'UA', midnight);
+    expect(nextDay).not.toBe(morning);
+
     // the next day: a new id for the same visitor
     await visitors.refresh(d0 + DAY);
-    expect(visitors.derive('site', '198.51.100.4', 'UA', d0 + DAY)).not.toBe(morning);
+    expect(visitors.derive('site', '198.51.100.4', 'UA', d0 + DAY)).toBe(nextDay);
     expect(saltDays(t.dbPath)).toContain(dayOf(d0));
 
     // two days on, day 0's salt is gone (and nothing older than yesterday is left)
