@@ -9,8 +9,8 @@
 // The distinct users of days [from, to] are exactly the users active in the range whose previous
 // active day is before `from`: sum(users) over rollup_daily_uniques WHERE day BETWEEN from AND to
 // AND prev_day < from. That reads at most (days × distinct previous days) rows, where counting
-// DISTINCT over the per-day user sets reads every user-day of the range (28 ms for 30 days of a
-// 2-million-event site, measured with npm run bench:stats).
+// DISTINCT over the per-day user sets reads every user-day of the range (npm run bench:stats, the
+// busiest site's 30 days: 49 ms with COUNT(DISTINCT), 4.8 ms with this sum).
 
 import { PAGE_VIEW } from '../ingestion/event.js';
 import { NO_PREVIOUS_DAY } from '../stats/scope.js';
