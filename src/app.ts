@@ -1,5 +1,6 @@
 // buildApp(config): the database, ingestion, flusher, live stats and Yoga wired together, with the
 // plain routes beside Yoga in one node:http request listener. No listening here (see server.ts).
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { WebSocketServer } from 'ws';
@@ -21,7 +22,8 @@ import { Ingest } from './ingestion/ingest.js';
 import { type BotCount, deriveVisitorId, dropBots } from './ingestion/pipeline.js';
 import { RingBuffer } from './ingestion/ring-buffer.js';
 import { VisitorIds } from './ingestion/visitor-id.js';
-import { createLivePubSub, LiveStats } from './live/live-stats.js';
+import { type ChangeFeed, createRedisChangeFeed, redactRedisUrl } from './live/change-feed.js';
+import { changedSites, createLivePubSub, LiveStats } from './live/live-stats.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { useArmor } from './plugins/use-armor.js';
@@ -73,6 +75,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     loadToday: (siteId) => stats(oneDay(siteId, dayOf(Date.now()))),
     onError: (error) => logger.error({ err: error }, 'live stats update failed'),
   });
+  const changeFeed = config.REDIS_URL ? startChangeFeed(config.REDIS_URL, live, logger) : null;
   // Flushes write on a thread of their own (storage/writer-thread.ts): the request thread never
   // waits for SQLite's side of a flush.
   const writer = await WriterThread.start(config.DATABASE_URL, config.PULSE_DB_BUSY_TIMEOUT_MS);
@@ -83,7 +86,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     maxBackoffMs: config.PULSE_FLUSH_MAX_BACKOFF_MS,
     onWrite: metrics ? (ms, events, ok) => metrics.observeFlush(ms, events, ok) : undefined,
     write: (batch) => writer.write(batch),
-    onFlushed: (batch) => live.eventsStored(batch),
+    onFlushed: changeFeed
+      ? (batch) => {
+          const sites = changedSites(batch);
+          live.sitesChanged(sites);
+          changeFeed.publish(sites);
+        }
+      : (batch) => live.eventsStored(batch),
     onError: (error, attempt, retryInMs) =>
       logger.warn({ err: error, attempt, retryInMs, buffered: buffer.size }, 'flush failed; events kept, retrying'),
   });
@@ -185,7 +194,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
           handled = handleHealth(res);
           break;
         case '/readyz':
-          handled = handleReady(res, services, db, flusher);
+          handled = handleReady(res, services, db, flusher, changeFeed);
           break;
         default:
           void yoga(req, res);
@@ -215,6 +224,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       ingest.close();
       await flusher.stop();
       live.stop();
+      await changeFeed?.close();
       rateLimit?.stop();
       visitors.stop();
       stopRetention();
@@ -242,4 +252,21 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     attachWebSocket,
     stop,
   };
+}
+
+/** With REDIS_URL: other instances' flushes reach this instance's liveStats subscribers. */
+function startChangeFeed(url: string, live: LiveStats, logger: Logger): ChangeFeed {
+  const where = redactRedisUrl(url);
+  return createRedisChangeFeed(url, randomUUID(), {
+    onChange: (siteIds) => live.sitesChanged(siteIds),
+    onReconnect: () => live.refreshAll(),
+    onStateChange: (state) => {
+      if (state.ok) logger.info({ redis: where }, 'live updates: Redis change feed connected');
+      else
+        logger.warn(
+          { redis: where, problem: state.problem },
+          "live updates degraded: other instances' changes are not received until Redis is back",
+        );
+    },
+  });
 }

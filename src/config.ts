@@ -74,6 +74,13 @@ const envSchema = z.object({
   PULSE_FLUSH_BACKOFF_MS: int(1, 60_000).default(50),
   PULSE_FLUSH_MAX_BACKOFF_MS: int(1, 600_000).default(5000),
   PULSE_WS_INIT_TIMEOUT_MS: int(100, 60_000).default(3000),
+
+  // Many instances (docs/deploy.md). Unset: liveStats updates stay in this process.
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'must be a Redis URL starting with "redis://" or "rediss://"')
+    .optional(),
 });
 
 export type Config = z.output<typeof envSchema>;

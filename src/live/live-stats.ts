@@ -1,5 +1,6 @@
-// Live stats: flushes report which sites changed; for sites with subscribers here, changes are
-// coalesced (one stats query and at most one push per site per interval) and published on the
+// Live stats: this instance's flushes, and (with REDIS_URL) other instances' through the change
+// feed, report which sites changed; for sites with subscribers here, changes are coalesced (one
+// stats query and at most one push per site per interval, the first at once) and published on the
 // Yoga pubsub, which liveStats subscribers read.
 import { createPubSub } from 'graphql-yoga';
 import type { EventRecord } from '../ingestion/event.js';
@@ -16,11 +17,21 @@ export interface LiveStatsOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The distinct sites of a committed batch: what a flush tells subscribers and other instances. */
+export function changedSites(batch: readonly EventRecord[]): string[] {
+  const sites = new Set<string>();
+  for (const event of batch) sites.add(event.siteId);
+  return [...sites];
+}
+
 export class LiveStats {
   private readonly subscribers = new Map<string, number>();
   private readonly pending = new Set<string>();
   private readonly lastPushed = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
+  private pushing = false;
+  private lastRunAt = Number.NEGATIVE_INFINITY;
+  private stopped = false;
 
   constructor(private readonly opts: LiveStatsOptions) {}
 
@@ -30,18 +41,40 @@ export class LiveStats {
     return n;
   }
 
-  /** Called after each committed flush. */
+  /** Called after each committed flush of this instance. */
   eventsStored(batch: readonly EventRecord[]): void {
+    if (this.subscribers.size > 0) this.sitesChanged(changedSites(batch));
+  }
+
+  /** These sites have new stored events (flushed here or, via the change feed, elsewhere). */
+  sitesChanged(siteIds: Iterable<string>): void {
     if (this.subscribers.size === 0) return;
-    for (const event of batch) {
-      if (this.subscribers.has(event.siteId)) this.pending.add(event.siteId);
+    for (const siteId of siteIds) {
+      if (this.subscribers.has(siteId)) this.pending.add(siteId);
     }
-    if (this.pending.size > 0 && !this.timer) {
-      this.timer = setTimeout(() => void this.pushPending(), this.opts.intervalMs);
-    }
+    this.schedule();
+  }
+
+  /** Recomputes every subscribed site (pushing only what changed): after missed change messages. */
+  refreshAll(): void {
+    for (const siteId of this.subscribers.keys()) this.pending.add(siteId);
+    this.schedule();
+  }
+
+  /**
+   * Runs are at least `intervalMs` apart and each pushes a site at most once, so a site gets at
+   * most one push per interval; a change after a quiet spell is pushed at once, not an interval late.
+   */
+  private schedule(): void {
+    if (this.pending.size === 0 || this.timer || this.pushing) return;
+    const wait = Math.max(0, this.lastRunAt + this.opts.intervalMs - Date.now());
+    this.timer = setTimeout(() => void this.pushPending(), wait);
   }
 
   private async pushPending(): Promise<void> {
+    this.timer = null;
+    this.pushing = true;
+    this.lastRunAt = Date.now();
     const sites = [...this.pending];
     this.pending.clear();
     try {
@@ -56,9 +89,9 @@ export class LiveStats {
     } catch (error) {
       this.opts.onError?.(error);
     } finally {
-      this.timer = null;
+      this.pushing = false;
       // Changes that arrived while this push ran get the next window.
-      if (this.pending.size > 0) this.timer = setTimeout(() => void this.pushPending(), this.opts.intervalMs);
+      if (!this.stopped) this.schedule();
     }
   }
 
@@ -71,6 +104,10 @@ export class LiveStats {
   subscribe(siteId: string): AsyncIterableIterator<SiteStats> {
     this.subscribers.set(siteId, (this.subscribers.get(siteId) ?? 0) + 1);
     const updates = this.opts.pubsub.subscribe('liveStats', siteId);
+    // Listening starts now, not at the second next(): a push while the first load (or the client)
+    // is still busy is kept for this subscriber instead of missed.
+    let firstUpdate: Promise<IteratorResult<SiteStats>> | null = updates.next();
+    firstUpdate.catch(() => undefined);
     let first: Promise<SiteStats> | null = this.opts.loadToday(siteId);
     // Observed here too, so a subscriber that leaves before reading it leaves no unhandled rejection.
     first.catch(() => undefined);
@@ -100,7 +137,8 @@ export class LiveStats {
             first = null;
             return { done: false, value: stats };
           }
-          const update = await updates.next();
+          const update = await (firstUpdate ?? updates.next());
+          firstUpdate = null;
           if (update.done || !open) {
             leave();
             return done();
@@ -123,6 +161,7 @@ export class LiveStats {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
