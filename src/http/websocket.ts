@@ -31,7 +31,14 @@ function bearerFromParams(params: Record<string, unknown> | undefined): string |
 }
 
 export function attachGraphQLWebSocket(server: Server, { yoga, config, rateLimit }: WebSocketOptions): WebSocketServer {
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_WS_PATH, maxPayload: config.PULSE_MAX_BODY_BYTES });
+  const wsServer = new WebSocketServer({
+    server,
+    path: GRAPHQL_WS_PATH,
+    maxPayload: config.PULSE_MAX_BODY_BYTES,
+    // ws's default, stated: compression would cost a zlib context per socket (memory) and a
+    // deflate per push per socket (CPU) for a few hundred bytes of JSON.
+    perMessageDeflate: false,
+  });
   useServer<Record<string, unknown>>(
     {
       connectionInitWaitTimeout: config.PULSE_WS_INIT_TIMEOUT_MS,

@@ -28,6 +28,8 @@ export class LiveStats {
   private readonly subscribers = new Map<string, number>();
   private readonly pending = new Set<string>();
   private readonly lastPushed = new Map<string, string>();
+  /** today's stats being loaded for subscribers that just joined, per site */
+  private readonly joining = new Map<string, Promise<SiteStats>>();
   private timer: NodeJS.Timeout | null = null;
   private pushing = false;
   private lastRunAt = Number.NEGATIVE_INFINITY;
@@ -108,7 +110,7 @@ export class LiveStats {
     // is still busy is kept for this subscriber instead of missed.
     let firstUpdate: Promise<IteratorResult<SiteStats>> | null = updates.next();
     firstUpdate.catch(() => undefined);
-    let first: Promise<SiteStats> | null = this.opts.loadToday(siteId);
+    let first: Promise<SiteStats> | null = this.loadForJoin(siteId);
     // Observed here too, so a subscriber that leaves before reading it leaves no unhandled rejection.
     first.catch(() => undefined);
     let open = true;
@@ -158,6 +160,18 @@ export class LiveStats {
         throw error;
       },
     };
+  }
+
+  /**
+   * One load for all the subscribers of a site that join while it runs (thousands reconnect at
+   * once after an instance restarts). A change flushed meanwhile is pushed to them all anyway.
+   */
+  private loadForJoin(siteId: string): Promise<SiteStats> {
+    const running = this.joining.get(siteId);
+    if (running) return running;
+    const load = this.opts.loadToday(siteId).finally(() => this.joining.delete(siteId));
+    this.joining.set(siteId, load);
+    return load;
   }
 
   stop(): void {

@@ -14,11 +14,12 @@
 // (the server's V8 profile; summarise it with `tsx test/bench/cpu-profile.ts <file>`).
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer, SERVER_ARGS } from '../helpers/build.js';
+import { cpuSnapshot, cpuUsage } from './cpu.js';
 import type { ClientCommand, ClientReply } from './live-clients.js';
 import { procStatusBytes, startChild } from './processes.js';
 
@@ -60,6 +61,11 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 const limit = openFilesLimit();
 const needed = N + 1000;
 console.log(`open files limit (ulimit -n): soft ${limit.soft}, hard ${limit.hard}; needed ≈ ${needed} per process`);
+console.log(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (${cpus().length} cores)`,
+);
 if (limit.soft < needed) {
   // Node cannot raise its own limit: run this script again under `sh -c 'ulimit -n …'` (raising the
   // soft limit up to the hard one needs no privilege); the server and the clients inherit it.
@@ -78,7 +84,16 @@ if (limit.soft < needed) {
 buildServer();
 const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-live-'));
 const gcPreload = join(HERE, 'probes', 'gc-on-signal.mjs');
+// The node flags of `npm start` (package.json), then --expose-gc for the GC before each RSS reading.
+const startFlags = (
+  JSON.parse(readFileSync(join(HERE, '..', '..', 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(/\s+/)
+  .filter((a) => a.startsWith('--'));
 const serverArgs = [
+  ...startFlags,
   '--expose-gc',
   '--import',
   gcPreload,
@@ -101,13 +116,15 @@ const server = await startChild({
 const wsUrl = `${server.baseUrl.replace(/^http/, 'ws')}/graphql`;
 const graphqlUrl = `${server.baseUrl}/graphql`;
 
-/** the server's RSS after a full GC (SIGUSR2 → gc() in the preload) and a moment to settle */
-async function rssAfterGc(): Promise<number> {
+/** the server's RSS and V8 heap in use after a full GC (SIGUSR2 → gc() in the preload) */
+async function memoryAfterGc(): Promise<{ rss: number; heapUsed: number }> {
   for (let i = 0; i < 2; i++) {
     server.proc.kill('SIGUSR2');
     await new Promise((r) => setTimeout(r, 1000));
   }
-  return procStatusBytes(server.pid, 'VmRSS') ?? Number.NaN;
+  const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  const heapUsed = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? Number.NaN);
+  return { rss: procStatusBytes(server.pid, 'VmRSS') ?? Number.NaN, heapUsed };
 }
 
 const clients: ChildProcess = fork(join(HERE, 'live-clients.ts'), [], {
@@ -138,7 +155,7 @@ try {
   console.log(`baseline, 1 subscriber: p50 ${ms(base.p50)}, p99 ${ms(base.p99)} (${base.n} pushes)`);
 
   // 2. N subscribers; memory measured around the connect.
-  const rssBefore = await rssAfterGc();
+  const before = await memoryAfterGc();
   const small = N - HOT;
   const sites = [{ siteId: 'hot', count: HOT }];
   for (let i = 0; i < SITES; i++) {
@@ -150,17 +167,26 @@ try {
     `connected ${connected.sockets} subscribers (${connected.failed} failed) in ${(connected.ms / 1000).toFixed(1)} s: ` +
       `${HOT} on the hot site, ${small} over ${SITES} sites`,
   );
-  const rssAfter = await rssAfterGc();
-  const perSubscriber = (rssAfter - rssBefore) / connected.sockets;
+  const after = await memoryAfterGc();
+  const perSubscriber = (after.rss - before.rss) / connected.sockets;
+  const heapPerSubscriber = (after.heapUsed - before.heapUsed) / connected.sockets;
+  const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
   console.log(
-    `server RSS after GC: ${(rssBefore / 1048576).toFixed(1)} MB before, ${(rssAfter / 1048576).toFixed(1)} MB with ` +
-      `${connected.sockets} subscribers → ${(perSubscriber / 1024).toFixed(1)} KB per idle subscriber (goal ≤ 10 KB)`,
+    `server RSS after GC: ${mb(before.rss)} before, ${mb(after.rss)} with ${connected.sockets} subscribers → ` +
+      `${(perSubscriber / 1024).toFixed(1)} KB per idle subscriber (goal ≤ 10 KB); of which V8 heap in use ` +
+      `${(heapPerSubscriber / 1024).toFixed(1)} KB (${mb(before.heapUsed)} → ${mb(after.heapUsed)})`,
   );
 
+  const names = new Map([
+    [server.pid, 'server'],
+    [clients.pid as number, 'clients'],
+  ]);
+  const cpuBefore = cpuSnapshot([...names.keys()]);
   const hot = await ask(
     { type: 'measure', graphqlUrl, siteId: 'hot', rounds: ROUNDS, gapMs: GAP, timeoutMs: 30_000 },
     'measured',
   );
+  const hotCpu = cpuUsage(cpuBefore, cpuSnapshot([...names.keys()]), names);
   const smallRounds: number[][] = [];
   let smallTimeouts = 0;
   for (let r = 0; r < ROUNDS; r++) {
@@ -182,6 +208,15 @@ try {
     );
     return { perSocket, perRound, timeouts };
   };
+  const pushes = hot.rounds.flat().length;
+  const serverCpuMs = (hotCpu.own.server ?? 0) * hotCpu.seconds * 1000;
+  console.log(
+    `hot site rounds: server CPU ${serverCpuMs.toFixed(0)} ms for ${pushes} pushes → ` +
+      `${((serverCpuMs * 1000) / pushes).toFixed(0)} µs of server CPU per push per socket ` +
+      `(load generator ${(hotCpu.own.clients ?? 0).toFixed(2)} cores, other processes ${hotCpu.other.toFixed(2)} cores over ` +
+      `${hotCpu.seconds.toFixed(1)} s${hotCpu.other >= 0.25 ? ': NOISY' : ''})`,
+  );
+  results.hotCpu = { serverCpuMs, pushes, perPushUs: (serverCpuMs * 1000) / pushes, other: hotCpu.other };
   results.baseline = base;
   results.hot = report(`hot site (${HOT} subscribers)`, hot.rounds, hot.timeouts);
   results.small = report(
@@ -189,7 +224,13 @@ try {
     smallRounds,
     smallTimeouts,
   );
-  results.memory = { rssBefore, rssAfter, perSubscriberBytes: perSubscriber };
+  results.memory = { before, after, perSubscriberBytes: perSubscriber, heapPerSubscriberBytes: heapPerSubscriber };
+  results.loadavg = loadavg();
+  console.log(
+    `server: node ${serverArgs.join(' ')}; load average at end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
 } finally {
   await ask({ type: 'close' }, 'closed').catch(() => undefined);
