@@ -128,13 +128,17 @@ async function memoryAfterGc(): Promise<{ rss: number; heapUsed: number }> {
 }
 
 const clients: ChildProcess = fork(join(HERE, 'live-clients.ts'), [], {
+  cwd: join(HERE, '..', '..'),
   execArgv: ['--import', 'tsx'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 function ask<T extends ClientReply['type']>(cmd: ClientCommand, type: T): Promise<Extract<ClientReply, { type: T }>> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code})`));
+    clients.once('exit', onExit);
     const onMessage = (reply: ClientReply) => {
       clients.off('message', onMessage);
+      clients.off('exit', onExit);
       if (reply.type === type) resolve(reply as Extract<ClientReply, { type: T }>);
       else reject(new Error(reply.type === 'error' ? reply.message : `unexpected reply ${reply.type}`));
     };
