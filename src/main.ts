@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, GRAPHQL_PATH } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { migrateDatabase } from './migrate.js';
+import { migrateStorage } from './storage/open.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  await migrateDatabase(config.DATABASE_URL);
+  await migrateStorage(config.DATABASE_URL);
   const app = await buildApp(config, logger);
   const server = createServer({ keepAliveTimeout: 65_000 }, app.handler);
   app.attachWebSocket(server);
