@@ -6,6 +6,7 @@ import { buildApp, GRAPHQL_PATH } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { migrateStorage } from './storage/open.js';
+import { StorageUnavailableError } from './storage/port.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof StorageUnavailableError) {
+    // a message for a person (never the URL: it may hold a password), not a stack trace
+    process.stderr.write(`Pulse failed to start: ${error.message}\n`);
   } else {
     process.stderr.write(`Pulse failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   }
