@@ -1,4 +1,4 @@
-// buildApp(config): the database, ingestion, flusher, live stats and Yoga wired together, with the
+// buildApp(config): the storage (the backend DATABASE_URL names, storage/open.ts), ingestion, flusher, live stats and Yoga wired together, with the
 // plain routes beside Yoga in one node:http request listener. No listening here (see server.ts).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -6,17 +6,18 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
-import { type Db, openDatabase } from './db.js';
+import type { EventRecord } from './core/event.js';
+import { databaseUnavailable, PulseError } from './errors.js';
 import { createParseCaches } from './graphql-cache.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
 import { handleMetrics } from './http/metrics.js';
 import { handlePixel } from './http/pixel.js';
 import { RateLimitGuard } from './http/rate-limit.js';
-import { sendJson } from './http/respond.js';
+import { sendError, sendJson } from './http/respond.js';
 import { handleEvent, handleStats } from './http/rest.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
-import type { EventRecord } from './ingestion/event.js';
+import { EventIds } from './ingestion/event-ids.js';
 import { Flusher } from './ingestion/flusher.js';
 import { Ingest } from './ingestion/ingest.js';
 import { type BotCount, deriveVisitorId, dropBots } from './ingestion/pipeline.js';
@@ -37,15 +38,16 @@ import { eventTypes } from './stats/event-types.js';
 import { dayOf, oneDay } from './stats/scope.js';
 import { series } from './stats/series.js';
 import { siteStats } from './stats/site-stats.js';
-import { lastEventId } from './storage/insert-events.js';
+import { openStorage } from './storage/open.js';
+import { type Storage, StorageUnavailableError } from './storage/port.js';
 import { startRetention } from './storage/retention.js';
-import { WriterThread } from './storage/writer-thread.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface PulseApp {
   config: Config;
-  db: Db;
+  /** the storage backend DATABASE_URL names (storage/port.ts) */
+  storage: Storage;
   logger: Logger;
   services: Services;
   buffer: RingBuffer<EventRecord>;
@@ -53,8 +55,6 @@ export interface PulseApp {
   yoga: YogaServerInstance<Record<string, never>, PulseContext>;
   /** node:http request listener: plain routes, then Yoga */
   handler: (req: IncomingMessage, res: ServerResponse) => void;
-  /** the thread flushes write through, on its own connection (see storage/writer-thread.ts) */
-  writer: WriterThread;
   /** the node:http fast path for POST /graphql (see http/graphql-fast.ts) */
   graphqlFastPath: GraphQLFastPath;
   /** serves graphql-ws on the server's /graphql path */
@@ -63,12 +63,17 @@ export interface PulseApp {
   stop: () => Promise<void>;
 }
 
+/** A stats read while the database is down answers DATABASE_UNAVAILABLE, not an internal error. */
+const unavailable = (error: unknown): never => {
+  throw error instanceof StorageUnavailableError ? databaseUnavailable() : error;
+};
+
 export async function buildApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<PulseApp> {
-  const db = await openDatabase(config.DATABASE_URL, config.PULSE_DB_BUSY_TIMEOUT_MS);
+  const storage = await openStorage(config.DATABASE_URL, { busyTimeoutMs: config.PULSE_DB_BUSY_TIMEOUT_MS });
   const metrics = config.PULSE_METRICS ? new Metrics() : null;
   const buffer = new RingBuffer<EventRecord>(config.PULSE_BUFFER_CAPACITY);
   const pubsub = createLivePubSub();
-  const stats: Services['stats'] = (scope) => siteStats(db, scope);
+  const stats: Services['stats'] = (scope) => siteStats(storage, scope).catch(unavailable);
   const live = new LiveStats({
     pubsub,
     intervalMs: config.PULSE_LIVE_INTERVAL_MS,
@@ -76,16 +81,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     onError: (error) => logger.error({ err: error }, 'live stats update failed'),
   });
   const changeFeed = config.REDIS_URL ? startChangeFeed(config.REDIS_URL, live, logger) : null;
-  // Flushes write on a thread of their own (storage/writer-thread.ts): the request thread never
-  // waits for SQLite's side of a flush.
-  const writer = await WriterThread.start(config.DATABASE_URL, config.PULSE_DB_BUSY_TIMEOUT_MS);
   const flusher = new Flusher(buffer, {
     intervalMs: config.PULSE_FLUSH_INTERVAL_MS,
     batchSize: config.PULSE_FLUSH_BATCH_SIZE,
     backoffMs: config.PULSE_FLUSH_BACKOFF_MS,
     maxBackoffMs: config.PULSE_FLUSH_MAX_BACKOFF_MS,
     onWrite: metrics ? (ms, events, ok) => metrics.observeFlush(ms, events, ok) : undefined,
-    write: (batch) => writer.write(batch),
+    write: (batch) => storage.writeBatch(batch),
     onFlushed: changeFeed
       ? (batch) => {
           const sites = changedSites(batch);
@@ -96,10 +98,11 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     onError: (error, attempt, retryInMs) =>
       logger.warn({ err: error, attempt, retryInMs, buffered: buffer.size }, 'flush failed; events kept, retrying'),
   });
-  const visitors = new VisitorIds(db);
+  const visitors = new VisitorIds(storage);
   await visitors.start();
   const bots: BotCount = { bots: 0 };
-  const ingest = new Ingest(buffer, flusher, [dropBots(bots), deriveVisitorId(visitors)], (await lastEventId(db)) + 1);
+  const ids = await EventIds.start(() => storage.claimInstance());
+  const ingest = new Ingest(buffer, flusher, ids, [dropBots(bots), deriveVisitorId(visitors)]);
   ingest.allowedSites = config.PULSE_ALLOWED_SITES.length > 0 ? new Set(config.PULSE_ALLOWED_SITES) : null;
   metrics?.bind({ ingest, flusher, buffer, bots, live });
   const rateLimit = RateLimitGuard.fromConfig(config, () => ingest.refused.rate_limited++);
@@ -107,14 +110,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     config,
     ingest,
     stats,
-    series: (scope, interval) => series(db, scope, interval),
-    eventTypes: (scope) => eventTypes(db, scope),
+    series: (scope, interval) => series(storage, scope, interval).catch(unavailable),
+    eventTypes: (scope) => eventTypes(storage, scope).catch(unavailable),
     live,
   };
   flusher.start();
   const stopRetention = config.PULSE_RETENTION_DAYS
     ? startRetention(
-        db,
+        storage,
         config.PULSE_RETENTION_DAYS,
         (deleted, cutoff) =>
           logger.info({ deleted, before: new Date(cutoff).toISOString() }, 'retention: raw events pruned'),
@@ -194,7 +197,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
           handled = handleHealth(res);
           break;
         case '/readyz':
-          handled = handleReady(res, services, db, flusher, changeFeed);
+          handled = handleReady(res, services, storage, flusher, changeFeed);
           break;
         default:
           void yoga(req, res);
@@ -207,6 +210,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
 
   const internalError = (res: ServerResponse, error: unknown) => {
+    if (error instanceof PulseError && !res.headersSent) return sendError(res, error);
     logger.error({ err: error }, 'request failed');
     if (!res.headersSent) sendJson(res, 500, { status: 'error', message: 'Internal server error' });
     else res.end();
@@ -232,20 +236,18 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
         for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
         wsServer.close();
       }
-      await writer.close();
-      await db.$disconnect();
+      await storage.close();
     })();
     return stopping;
   };
 
   return {
     config,
-    db,
+    storage,
     logger,
     services,
     buffer,
     flusher,
-    writer,
     yoga,
     handler,
     graphqlFastPath,

@@ -1,6 +1,6 @@
 // Server configuration: the environment (and an optional .env file) parsed with zod, once, at start.
 import { z } from 'zod';
-import { DEFAULT_DATABASE_URL } from './db-url.js';
+import { backendOfUrl, DEFAULT_DATABASE_URL } from './db-url.js';
 
 const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
@@ -38,10 +38,14 @@ const keyList = z.string().transform((s) =>
 const envSchema = z.object({
   PORT: int(0, 65535).default(4000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** "file:…" SQLite, "postgresql://…" or "postgres://…" PostgreSQL (storage/open.ts) */
   DATABASE_URL: z
     .string()
     .trim()
-    .startsWith('file:', 'must be a SQLite URL starting with "file:"')
+    .refine((url) => backendOfUrl(url) !== null, {
+      // The message never repeats the URL: it may carry a password.
+      message: 'must be a SQLite URL starting with "file:" or a PostgreSQL URL starting with "postgresql://"',
+    })
     .default(DEFAULT_DATABASE_URL),
   PULSE_BUFFER_CAPACITY: int(1, 10_000_000).default(100_000),
   PULSE_FLUSH_INTERVAL_MS: int(1, 3_600_000).default(200),

@@ -3,7 +3,13 @@
 import { GraphQLError } from 'graphql';
 import { describeProblems, type InputProblem } from './ingestion/request.js';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'OVERLOADED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'OVERLOADED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'DATABASE_UNAVAILABLE';
 
 export class PulseError extends Error {
   constructor(
@@ -34,11 +40,21 @@ export const forbiddenSite = (siteId: string) =>
 export const rateLimited = (retryAfter: number) =>
   new PulseError('RATE_LIMITED', 'Too many requests from this client; nothing was accepted. Retry later.', retryAfter);
 
-export function toGraphQLError(error: PulseError): GraphQLError {
+export const databaseUnavailable = () =>
+  new PulseError('DATABASE_UNAVAILABLE', 'The database is unavailable right now; retry later.', 5);
+
+/** `at`: the located error a resolver's PulseError arrived in (keeps its path and locations). */
+export function toGraphQLError(error: PulseError, at?: GraphQLError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof InputError) extensions.problems = error.problems;
   if (error.retryAfter !== undefined) extensions.retryAfter = error.retryAfter;
-  return new GraphQLError(error.message, { extensions });
+  return new GraphQLError(error.message, {
+    nodes: at?.nodes,
+    source: at?.source,
+    positions: at?.positions,
+    path: at?.path,
+    extensions,
+  });
 }
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -47,4 +63,5 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   OVERLOADED: 503,
+  DATABASE_UNAVAILABLE: 503,
 };

@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, GRAPHQL_PATH } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { migrateDatabase } from './migrate.js';
+import { migrateStorage } from './storage/open.js';
+import { StorageUnavailableError } from './storage/port.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  await migrateDatabase(config.DATABASE_URL);
+  await migrateStorage(config.DATABASE_URL);
   const app = await buildApp(config, logger);
   const server = createServer({ keepAliveTimeout: 65_000 }, app.handler);
   app.attachWebSocket(server);
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof StorageUnavailableError) {
+    // a message for a person (never the URL: it may hold a password), not a stack trace
+    process.stderr.write(`Pulse failed to start: ${error.message}\n`);
   } else {
     process.stderr.write(`Pulse failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   }

@@ -1,14 +1,16 @@
 // npm run seed:demo -- --events N --sites S --days D — loads synthetic traffic (skewed paths,
 // returning visitors, daytime peaks; see demo/generate.ts) through the ingestion path: the same
-// validation, Ingest and flusher as the server, into DATABASE_URL.
+// validation, Ingest and flusher as the server, into DATABASE_URL (beside running servers too: its
+// event ids come from an instance number of its own, ingestion/event-ids.ts).
 import '../env.js';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import { redactUrl } from '../db-url.js';
 import { demoEvents } from '../demo/generate.js';
 import { validateEvents } from '../ingestion/request.js';
 import { createLogger } from '../logger.js';
-import { migrateDatabase } from '../migrate.js';
+import { migrateStorage } from '../storage/open.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +28,7 @@ for (const [name, n] of Object.entries({ events: total, sites, days })) {
 }
 
 const config = loadConfig();
-await migrateDatabase(config.DATABASE_URL);
+await migrateStorage(config.DATABASE_URL);
 const app = await buildApp(config, createLogger('warn'));
 const started = performance.now();
 let sent = 0;
@@ -52,4 +54,4 @@ for (const chunk of demoEvents(total, { sites, days, seed: Number(values.seed) }
 }
 await app.stop();
 progress(true);
-console.log(`Loaded ${total} events for ${sites} site(s) over ${days} day(s) into ${config.DATABASE_URL}`);
+console.log(`Loaded ${total} events for ${sites} site(s) over ${days} day(s) into ${redactUrl(config.DATABASE_URL)}`);

@@ -2,7 +2,7 @@
 // popularity, returning visitors (a few heavy users, a long tail), sessions of several page views
 // with some clicks and signups, and more traffic in the daytime. Deterministic for a seed.
 
-import { DAY_MS } from '../time.js';
+import { DAY_MS } from '../core/time.js';
 
 export interface DemoOptions {
   sites: number;

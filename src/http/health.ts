@@ -2,9 +2,9 @@
 // flushes succeeding, still accepting events; and how the live change feed is, with REDIS_URL).
 import type { ServerResponse } from 'node:http';
 import type { Services } from '../context.js';
-import { type Db, isDatabaseReachable } from '../db.js';
 import type { Flusher } from '../ingestion/flusher.js';
 import type { ChangeFeed } from '../live/change-feed.js';
+import type { Storage } from '../storage/port.js';
 import { sendJson } from './respond.js';
 
 export function handleHealth(res: ServerResponse): void {
@@ -19,12 +19,12 @@ export function handleHealth(res: ServerResponse): void {
 export async function handleReady(
   res: ServerResponse,
   services: Services,
-  db: Db,
+  storage: Storage,
   flusher: Flusher,
   live: ChangeFeed | null = null,
 ): Promise<void> {
   const problems: string[] = [];
-  const database = (await isDatabaseReachable(db)) ? 'ok' : 'unreachable';
+  const database = (await storage.ping()) ? 'ok' : 'unreachable';
   if (database !== 'ok') problems.push('database unreachable');
   const buffer = services.ingest.bufferFull ? 'full' : 'ok';
   if (buffer !== 'ok') problems.push('ingest buffer full');

@@ -1,7 +1,7 @@
 // Moves accepted events from the ring buffer to storage: a flush starts when `intervalMs` has
 // passed or `batchSize` events wait; a failed write leaves the batch in the buffer and backs off;
 // stop() drains everything. Only the flusher removes events from the buffer.
-import type { EventRecord } from './event.js';
+import type { EventRecord } from '../core/event.js';
 import type { RingBuffer } from './ring-buffer.js';
 
 export interface FlusherOptions {

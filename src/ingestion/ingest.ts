@@ -1,7 +1,9 @@
 // The one way into Pulse: validated events run through the pipeline and into the ring buffer,
 // all or nothing. Every adapter (GraphQL, REST, pixel) calls submit().
+
+import type { EventRecord } from '../core/event.js';
 import { forbiddenSite, overloaded, stopping } from '../errors.js';
-import type { EventRecord } from './event.js';
+import { type EventIds, EventIdsExhaustedError } from './event-ids.js';
 import type { Flusher } from './flusher.js';
 import { type HitContext, type PipelineResult, runPipeline, type Step } from './pipeline.js';
 import type { RingBuffer } from './ring-buffer.js';
@@ -27,9 +29,9 @@ export class Ingest {
   constructor(
     private readonly buffer: RingBuffer<EventRecord>,
     private readonly flusher: Flusher,
+    /** ids given at accept time let storage insert each event once (ingestion/event-ids.ts) */
+    private readonly ids: EventIds,
     private readonly steps: readonly Step[] = [],
-    /** the id the next accepted event gets; ids let storage insert each event once */
-    private nextId = 1,
   ) {}
 
   /** Buffers the events (after the pipeline) or throws OVERLOADED having buffered none. */
@@ -44,7 +46,15 @@ export class Ingest {
       this.refused.overloaded++;
       throw overloaded();
     }
-    for (const event of result.kept) event.id = this.nextId++;
+    let id: number;
+    try {
+      id = this.ids.take(result.kept.length);
+    } catch (error) {
+      if (!(error instanceof EventIdsExhaustedError)) throw error;
+      this.refused.overloaded++;
+      throw overloaded();
+    }
+    for (const event of result.kept) event.id = id++;
     this.buffer.pushAll(result.kept);
     this.acceptedEvents += result.kept.length;
     this.flusher.notify();

@@ -1,7 +1,7 @@
 // Named steps between validation and the buffer. Each step returns the (possibly changed) event
 // or the reason it is dropped; the pipeline reports what it kept and what it dropped and why.
 import { isbot } from 'isbot';
-import type { EventRecord } from './event.js';
+import type { EventRecord } from '../core/event.js';
 import type { VisitorIds } from './visitor-id.js';
 
 /** What an adapter knows about the hit beyond the event itself. */

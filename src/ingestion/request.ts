@@ -1,7 +1,7 @@
 // Validation of raw event input (GraphQL, REST, pixel all come here): the rules of API.md, in one
 // zod schema, turning input into EventRecords or a list of problems that name each field.
 import { z } from 'zod';
-import type { EventRecord } from './event.js';
+import type { EventRecord } from '../core/event.js';
 
 export const MAX_BATCH = 1000;
 

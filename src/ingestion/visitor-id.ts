@@ -3,17 +3,18 @@
 // linked across days and raw IPs are never stored. Today's and tomorrow's salts are loaded ahead,
 // which keeps the hot path synchronous.
 import { hash, randomBytes } from 'node:crypto';
-import type { Db } from '../db.js';
-import { deleteSaltsBefore, ensureSalts } from '../storage/visitor-salts.js';
-import { DAY_MS, utcDate } from '../time.js';
+import { DAY_MS, utcDate } from '../core/time.js';
+import type { Storage } from '../storage/port.js';
 
 const REFRESH_MS = 15 * 60_000;
+
+const newSalt = () => randomBytes(32).toString('base64url');
 
 export class VisitorIds {
   private salts = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly storage: Storage) {}
 
   async start(): Promise<void> {
     await this.refresh();
@@ -28,8 +29,8 @@ export class VisitorIds {
 
   async refresh(now = Date.now()): Promise<void> {
     const today = utcDate(now);
-    this.salts = await ensureSalts(this.db, [today, utcDate(now + DAY_MS)]);
-    await deleteSaltsBefore(this.db, utcDate(now - DAY_MS));
+    this.salts = await this.storage.ensureSalts([today, utcDate(now + DAY_MS)], newSalt);
+    await this.storage.deleteSaltsBefore(utcDate(now - DAY_MS));
   }
 
   /** The UTC day of the last hit: its first and last epoch ms, and YYYY-MM-DD (formatting a date on every hit showed in the pixel's profile). */
@@ -46,7 +47,7 @@ export class VisitorIds {
     if (salt === undefined) {
       // Only when refresh has not run for over a day (database down): a process-local salt still
       // keeps ids unlinkable, at the cost of ids that differ from other instances'.
-      salt = randomBytes(32).toString('base64url');
+      salt = newSalt();
       this.salts.set(day, salt);
     }
     // crypto.hash: the one-shot form, without a Hash object per hit.

@@ -3,7 +3,7 @@
 // stats query and at most one push per site per interval, the first at once) and published on the
 // Yoga pubsub, which liveStats subscribers read.
 import { createPubSub } from 'graphql-yoga';
-import type { EventRecord } from '../ingestion/event.js';
+import type { EventRecord } from '../core/event.js';
 import type { SiteStats } from '../stats/scope.js';
 
 export type LivePubSub = ReturnType<typeof createLivePubSub>;

@@ -4,6 +4,7 @@
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, maskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { ScalarInputError } from '../builder.js';
+import { PulseError, toGraphQLError } from '../errors.js';
 
 function fromScalar(error: Error): boolean {
   let cause: unknown = (error as GraphQLError).originalError;
@@ -26,11 +27,18 @@ function asInputError(error: GraphQLError): GraphQLError {
   });
 }
 
-/** Yoga's error mask, except that scalar parse failures pass through as BAD_USER_INPUT. */
+/**
+ * Yoga's error mask, except that scalar parse failures pass through as BAD_USER_INPUT, and a
+ * PulseError a resolver threw (e.g. DATABASE_UNAVAILABLE from a stats read) keeps its code.
+ */
 export const maskInputErrors: NonNullable<
   Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean>
->['maskError'] = (error, message, isDev) =>
-  error instanceof GraphQLError && fromScalar(error) ? asInputError(error) : maskError(error, message, isDev);
+>['maskError'] = (error, message, isDev) => {
+  if (error instanceof GraphQLError && error.originalError instanceof PulseError) {
+    return toGraphQLError(error.originalError, error);
+  }
+  return error instanceof GraphQLError && fromScalar(error) ? asInputError(error) : maskError(error, message, isDev);
+};
 
 export function useInputErrorCodes(): Plugin {
   const recode = (result: ExecutionResult, setResult: (r: ExecutionResult) => void) => {

@@ -1,7 +1,7 @@
 // Ingestion over GraphQL: EventInput, recordEvent and recordEvents (all or nothing).
 import { builder } from '../builder.js';
+import type { EventRecord } from '../core/event.js';
 import { InputError, PulseError, toGraphQLError } from '../errors.js';
-import type { EventRecord } from '../ingestion/event.js';
 import type { Ingest } from '../ingestion/ingest.js';
 import { MAX_BATCH, validateEvents, validateParsedEvent } from '../ingestion/request.js';
 

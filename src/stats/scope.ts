@@ -1,19 +1,13 @@
-// What a stats query covers: one site, and an inclusive range of UTC days (days since the epoch),
-// open at either end. One day is fromDay === toDay; all time is both null.
-import { DAY_MS, utcDate } from '../time.js';
+// What a stats query covers (core/stats.ts: one site, an inclusive range of UTC days open at
+// either end; one day is fromDay === toDay, all time both null) and the SiteStats answer.
+import type { SiteTotals, StatsScope } from '../core/stats.js';
+import { dayString } from '../core/time.js';
 
-export interface StatsScope {
-  siteId: string;
-  fromDay: number | null;
-  toDay: number | null;
-}
+export type { PathViews, StatsScope } from '../core/stats.js';
+export { TOP_PATHS } from '../core/stats.js';
+export { dayOf, dayString, MAX_DAY, MIN_DAY, NO_PREVIOUS_DAY } from '../core/time.js';
 
-export interface PathViews {
-  path: string;
-  views: number;
-}
-
-export interface SiteStats {
+export interface SiteStats extends SiteTotals {
   /** what the numbers cover (series and eventTypes are resolved against it) */
   scope: StatsScope;
   siteId: string;
@@ -22,21 +16,7 @@ export interface SiteStats {
   /** first and last day of the range, null where it is open */
   from: string | null;
   to: string | null;
-  totalViews: number;
-  uniqueUsers: number;
-  totalEvents: number;
-  topPaths: PathViews[];
 }
-
-export const TOP_PATHS = 10;
-/** Bounds that stand for "open" in SQL range conditions. */
-export const MIN_DAY = -1e8;
-export const MAX_DAY = 1e8;
-/** rollup_daily_uniques.prev_day of a first visit: below every day, open ranges included. */
-export const NO_PREVIOUS_DAY = MIN_DAY - 1;
-
-export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
-export const dayString = (day: number) => utcDate(day * DAY_MS);
 
 export function oneDay(siteId: string, day: number): StatsScope {
   return { siteId, fromDay: day, toDay: day };

@@ -1,16 +1,16 @@
 // Flush throughput in process: N rows written in flush-sized batches with Pulse's own
-// insertEvents(db, batch), with every other `insertEvents*` variant src/storage/insert-events.ts
+// insertEvents(db, batch), with every other `insertEvents*` variant test/bench/insert-variants.ts
 // exports (createMany, …), with its createEventWriter(db) when there is one (one writer reused
 // across batches, as the flusher does), and with plain better-sqlite3 (one prepared single-row
 // INSERT, one transaction per batch, events only), each on a fresh migrated database.
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Db, openDatabase } from '../../src/db.js';
-import type { EventRecord } from '../../src/ingestion/event.js';
-import { migrateDatabase } from '../../src/migrate.js';
-import * as storage from '../../src/storage/insert-events.js';
+import type { EventRecord } from '../../src/core/event.js';
+import { type Db, openDatabase } from '../../src/storage/sqlite/db.js';
+import { migrateSqlite as migrateDatabase } from '../../src/storage/sqlite/migrate.js';
 import { cpuSnapshot, cpuUsage } from './cpu.js';
+import * as storage from './insert-variants.js';
 import { fmtInt } from './report.js';
 
 type BatchWrite = (events: readonly EventRecord[]) => Promise<void>;

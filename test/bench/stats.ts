@@ -9,16 +9,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
-import { type Db, openDatabase } from '../../src/db.js';
+import type { EventRecord } from '../../src/core/event.js';
 import { demoEvents } from '../../src/demo/generate.js';
-import type { EventRecord } from '../../src/ingestion/event.js';
 import { validateEvents } from '../../src/ingestion/request.js';
 import { createLogger } from '../../src/logger.js';
-import { migrateDatabase } from '../../src/migrate.js';
 import type { StatsScope } from '../../src/stats/scope.js';
 import { siteStats } from '../../src/stats/site-stats.js';
-import { siteStatsRaw } from '../../src/stats/site-stats-raw.js';
-import { createEventWriter } from '../../src/storage/insert-events.js';
+import { type Db, openDatabase } from '../../src/storage/sqlite/db.js';
+import { SqliteStorage } from '../../src/storage/sqlite/index.js';
+import { migrateSqlite as migrateDatabase } from '../../src/storage/sqlite/migrate.js';
+import { createEventWriter } from '../../src/storage/sqlite/write.js';
+import { siteStatsRaw } from '../helpers/site-stats-raw.js';
 
 const { values } = parseArgs({
   options: {
@@ -90,7 +91,8 @@ log(
 );
 
 // 2. Query timings on the busiest site.
-const db = await openDatabase(url);
+const storage = await SqliteStorage.open(url);
+const db = storage.db;
 const site = 'demo-1';
 const lastDay = end / DAY - 1;
 const scopes: [string, StatsScope][] = [
@@ -117,15 +119,15 @@ log(
   `  ${'scope'.padEnd(14)} ${'rollups p50'.padStart(12)} ${'raw p50'.padStart(10)} ${'speedup'.padStart(8)}  same answer`,
 );
 for (const [name, scope] of scopes) {
-  const equal = JSON.stringify(await siteStats(db, scope)) === JSON.stringify(await siteStatsRaw(db, scope));
-  const rollupP50 = await time(() => siteStats(db, scope), Number(values.runs));
-  const rawP50 = await time(() => siteStatsRaw(db, scope), Number(values['raw-runs']));
+  const equal = JSON.stringify(await siteStats(storage, scope)) === JSON.stringify(await siteStatsRaw(storage, scope));
+  const rollupP50 = await time(() => siteStats(storage, scope), Number(values.runs));
+  const rawP50 = await time(() => siteStatsRaw(storage, scope), Number(values['raw-runs']));
   queries.push({ scope: name, rollupP50, rawP50, speedup: rawP50 / rollupP50, equal });
   log(
     `  ${name.padEnd(14)} ${`${fmt(rollupP50)} ms`.padStart(12)} ${`${fmt(rawP50)} ms`.padStart(10)} ${`${Math.round(rawP50 / rollupP50)}x`.padStart(8)}  ${equal ? 'yes' : 'NO'}`,
   );
 }
-await db.$disconnect();
+await storage.close();
 
 // 3. Flush cost with and without rollups: the same live-shaped batches (one day of traffic,
 // batches of 5000) into fresh databases, alternating, median rows/s.

@@ -30,7 +30,7 @@ describe('a bad configuration value', () => {
     const result = await runServerToExit({
       PULSE_BUFFER_CAPACITY: '-5',
       LOG_LEVEL: 'verbose',
-      DATABASE_URL: 'postgres://localhost/pulse',
+      DATABASE_URL: 'mysql://localhost/pulse',
     });
     expect(result.timedOut).toBe(false);
     expect(result.code).not.toBe(0);

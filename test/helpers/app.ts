@@ -1,12 +1,16 @@
-// An in-process Pulse on a fresh database, driven through yoga.fetch (no port).
+// An in-process Pulse on a fresh database of either backend, driven through yoga.fetch (no port).
 import { afterEach } from 'vitest';
 import { buildApp, type PulseApp } from '../../src/app.js';
 import { type Config, configWith } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { freshDatabase } from './db.js';
+import { type Backend, freshStorageUrl } from './backends.js';
 
 export interface TestApp {
   app: PulseApp;
+  backend: Backend;
+  /** DATABASE_URL of the app's database */
+  url: string;
+  /** the SQLite file ('' on PostgreSQL) */
   dbPath: string;
   gql: <T = Record<string, unknown>>(
     query: string,
@@ -25,8 +29,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((a) => a.stop()));
 });
 
-export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const { url, path } = freshDatabase();
+export async function testApp(overrides: Partial<Config> = {}, backend: Backend = 'sqlite'): Promise<TestApp> {
+  const { url, path } = await freshStorageUrl(backend);
   // A long interval: tests flush explicitly with app.flusher.flush().
   const config = configWith({ DATABASE_URL: url, PULSE_FLUSH_INTERVAL_MS: 60_000, ...overrides });
   const app = await buildApp(config, createLogger('error'));
@@ -39,5 +43,5 @@ export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp>
     });
     return { status: res.status, body: (await res.json()) as GraphQLBody<never> };
   };
-  return { app, dbPath: path, gql };
+  return { app, backend, url, dbPath: path, gql };
 }

@@ -2,7 +2,7 @@
 // at once); tests copy the template instead of migrating each time. Builds dist/ for the e2e tests.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrateDatabase } from '../../src/migrate.js';
+import { migrateSqlite } from '../../src/storage/sqlite/migrate.js';
 import { buildServer } from './build.js';
 
 const TMP_ROOT = join(import.meta.dirname, '..', '.tmp');
@@ -18,7 +18,7 @@ export default async function setup(): Promise<() => void> {
   mkdirSync(TMP_ROOT, { recursive: true });
   const dir = mkdtempSync(join(TMP_ROOT, 'run-'));
   process.env.PULSE_TEST_TMP = dir;
-  await migrateDatabase(`file:${join(dir, 'template.db')}`);
+  await migrateSqlite(`file:${join(dir, 'template.db')}`);
   buildServer();
   return () => rmSync(dir, { recursive: true, force: true });
 }

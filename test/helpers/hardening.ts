@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import type { PulseApp } from '../../src/app.js';
+import { SqliteStorage } from '../../src/storage/sqlite/index.js';
 
 /** A browser's User-Agent: bot User-Agents (and Node's fetch, which says "node") are dropped on the browser routes. */
 export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
@@ -96,8 +97,8 @@ export function lockedByAnotherWriter(dbPath: string): Fault {
  * one, else its Prisma client.
  */
 async function onWriterConnection(app: PulseApp, sql: string): Promise<unknown> {
-  const writer = (app as { writer?: { query: (sql: string) => Promise<unknown> } }).writer;
-  return writer ? writer.query(sql) : app.db.$queryRawUnsafe(sql);
+  if (!(app.storage instanceof SqliteStorage)) throw new Error('SQLite faults need the SQLite backend');
+  return app.storage.writer.query(sql);
 }
 
 /**

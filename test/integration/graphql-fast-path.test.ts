@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { negotiateMediaType } from '../../src/http/graphql-fast.js';
 import { type TestApp, testApp } from '../helpers/app.js';
+import { rawExecute } from '../helpers/backends.js';
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -136,7 +137,7 @@ describe('POST /graphql fast path answers as Yoga does', () => {
   it('masks internal failures as Yoga does', async () => {
     const t = await testApp();
     const url = await listen(t);
-    await t.app.db.$executeRawUnsafe('DROP TABLE rollup_days');
+    await rawExecute(t.app.storage, 'DROP TABLE rollup_days');
     const { viaYoga, viaHttp } = await both(
       t,
       url,

@@ -1,9 +1,8 @@
 // The stats added with rollups, through GraphQL: ranges, series, eventTypes; retention keeping
 // pruned days' stats; client eventIds making retries idempotent.
-import { describe, expect, it } from 'vitest';
-import { deleteEventsBefore } from '../../src/storage/retention.js';
+import { expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
-import { countStoredEvents } from '../helpers/db.js';
+import { type Backend, countStored, describeBackends } from '../helpers/backends.js';
 
 const RECORD_EVENTS = 'mutation($inputs: [EventInput!]!) { recordEvents(inputs: $inputs) { accepted } }';
 const STATS = `query($siteId: String!, $date: Date, $from: Date, $to: Date) {
@@ -34,16 +33,16 @@ const EVENTS = [
   ev('2025-11-17T08:00:00Z', { eventType: 'signup', path: null, userId: null }),
 ];
 
-async function loaded() {
-  const t = await testApp();
+async function loaded(backend: Backend) {
+  const t = await testApp({}, backend);
   expect((await t.gql(RECORD_EVENTS, { inputs: EVENTS })).body.data).toEqual({ recordEvents: { accepted: 6 } });
   await t.app.flusher.flush();
   return t;
 }
 
-describe('siteStats ranges', () => {
+describeBackends('siteStats ranges', (backend) => {
   it('covers from..to inclusive, open ends, and reports the range', async () => {
-    const { gql } = await loaded();
+    const { gql } = await loaded(backend);
     const range = await gql(STATS, { siteId: 'r', from: '2025-11-15', to: '2025-11-16' });
     expect(range.body.data?.siteStats).toEqual({
       siteId: 'r',
@@ -76,7 +75,7 @@ describe('siteStats ranges', () => {
   });
 
   it('rejects date with from/to, and from after to', async () => {
-    const { gql } = await testApp();
+    const { gql } = await testApp({}, backend);
     const both = await gql(STATS, { siteId: 'r', date: '2025-11-15', from: '2025-11-14' });
     expect(both.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(both.body.errors?.[0]?.message).toContain('date: give either date or from/to, not both');
@@ -85,9 +84,9 @@ describe('siteStats ranges', () => {
   });
 });
 
-describe('series', () => {
+describeBackends('series', (backend) => {
   it('gives one bucket per UTC hour of the day, empty ones included', async () => {
-    const { gql } = await loaded();
+    const { gql } = await loaded(backend);
     const res = await gql<{
       siteStats: { series: { start: string; views: number; events: number; uniqueUsers: number }[] };
     }>(SERIES, { siteId: 'r', date: '2025-11-15', interval: 'HOUR' });
@@ -99,7 +98,7 @@ describe('series', () => {
   });
 
   it('gives one bucket per day over all time, from the first to the last day with events', async () => {
-    const { gql } = await loaded();
+    const { gql } = await loaded(backend);
     const res = await gql<{ siteStats: { series: { start: string; events: number; uniqueUsers: number }[] } }>(SERIES, {
       siteId: 'r',
       interval: 'DAY',
@@ -113,16 +112,16 @@ describe('series', () => {
   });
 
   it('refuses more than 10000 buckets', async () => {
-    const { gql } = await testApp();
+    const { gql } = await testApp({}, backend);
     const res = await gql(SERIES, { siteId: 'r', from: '2020-01-01', to: '2025-01-01', interval: 'HOUR' });
     expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.body.errors?.[0]?.message).toMatch(/at most 10000/);
   });
 });
 
-describe('retention', () => {
+describeBackends('retention', (backend) => {
   it('prunes raw events and the pruned days report the same stats', async () => {
-    const { gql, app, dbPath } = await loaded();
+    const { gql, app } = await loaded(backend);
     const scopes = [
       { siteId: 'r', date: '2025-11-14' },
       { siteId: 'r', date: '2025-11-15' },
@@ -132,18 +131,18 @@ describe('retention', () => {
     ];
     const before = await Promise.all(scopes.map((s) => gql(STATS, s)));
     const beforeSeries = await gql(SERIES, { siteId: 'r', date: '2025-11-15', interval: 'HOUR' });
-    const deleted = await deleteEventsBefore(app.db, Date.UTC(2025, 10, 17));
+    const deleted = await app.storage.deleteEventsBefore(Date.UTC(2025, 10, 17));
     expect(deleted).toBe(5);
-    expect(countStoredEvents(dbPath)).toBe(1);
+    expect(await countStored(app.storage)).toBe(1);
     const after = await Promise.all(scopes.map((s) => gql(STATS, s)));
     expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     expect((await gql(SERIES, { siteId: 'r', date: '2025-11-15', interval: 'HOUR' })).body).toEqual(beforeSeries.body);
   });
 });
 
-describe('client eventId', () => {
+describeBackends('client eventId', (backend) => {
   it('stores a retried event once, within a batch and across flushes', async () => {
-    const { gql, app, dbPath } = await testApp();
+    const { gql, app } = await testApp({}, backend);
     const e = ev('2025-11-15T10:00:00Z', { eventId: 'evt-1' });
     await gql(RECORD_EVENTS, { inputs: [e, e, ev('2025-11-15T10:00:00Z', { eventId: 'evt-2' })] });
     await app.flusher.flush();
@@ -152,8 +151,8 @@ describe('client eventId', () => {
     // the same eventId on another site is another event
     await gql(RECORD_EVENTS, { inputs: [{ ...e, siteId: 'other' }] });
     await app.flusher.flush();
-    expect(countStoredEvents(dbPath, 'site_id = ?', 'r')).toBe(2);
-    expect(countStoredEvents(dbPath, 'site_id = ?', 'other')).toBe(1);
+    expect(await countStored(app.storage, 'site_id = ?', 'r')).toBe(2);
+    expect(await countStored(app.storage, 'site_id = ?', 'other')).toBe(1);
     const stats = await gql(STATS, { siteId: 'r', date: '2025-11-15' });
     expect(stats.body.data?.siteStats).toMatchObject({ totalEvents: 2, totalViews: 2 });
   });

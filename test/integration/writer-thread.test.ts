@@ -3,6 +3,7 @@
 // event is stored once.
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import type { SqliteStorage } from '../../src/storage/sqlite/index.js';
 import { testApp } from '../helpers/app.js';
 import { countStoredEvents } from '../helpers/db.js';
 import { RECORD_EVENTS } from '../helpers/e2e.js';
@@ -21,7 +22,7 @@ describe('writer thread', () => {
     expect((await gql(RECORD_EVENTS, { inputs: inputs(50, 0) })).body.data).toEqual({ recordEvents: { accepted: 50 } });
     await app.flusher.flush();
     // Kill the thread the way a crash would, with a batch on its way.
-    const worker = (app.writer as unknown as { worker: Worker }).worker;
+    const worker = ((app.storage as SqliteStorage).writer as unknown as { worker: Worker }).worker;
     expect((await gql(RECORD_EVENTS, { inputs: inputs(50, 50) })).body.data).toEqual({
       recordEvents: { accepted: 50 },
     });
@@ -32,7 +33,7 @@ describe('writer thread', () => {
       recordEvents: { accepted: 50 },
     });
     await app.flusher.flush();
-    expect((app.writer as unknown as { worker: Worker }).worker).not.toBe(worker);
+    expect(((app.storage as SqliteStorage).writer as unknown as { worker: Worker }).worker).not.toBe(worker);
     expect(countStoredEvents(dbPath, 'site_id = ?', 'crash-site')).toBe(150);
     const stats = await gql('{ siteStats(siteId: "crash-site") { totalEvents } }');
     expect(stats.body.data).toEqual({ siteStats: { totalEvents: 150 } });

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { migrateDatabase } from '../../src/migrate.js';
+import { migrateSqlite as migrateDatabase } from '../../src/storage/sqlite/migrate.js';
 import { procStatusBytes, startChild } from '../bench/processes.js';
 import { buildServer, SERVER_ARGS } from '../helpers/build.js';
 import { Load } from './load.js';

@@ -30,9 +30,17 @@ describe('loadConfig', () => {
     ['PULSE_BUFFER_CAPACITY', '-5'],
     ['PULSE_FLUSH_BATCH_SIZE', '1.5'],
     ['LOG_LEVEL', 'verbose'],
-    ['DATABASE_URL', 'postgres://x'],
+    ['DATABASE_URL', 'mysql://pulse@db/pulse'],
   ])('rejects %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('takes SQLite and PostgreSQL URLs, and never repeats a refused URL (it may hold a password)', () => {
+    for (const url of ['file:./x.db', 'postgresql://u:p@h:5432/d', 'postgres://h/d']) {
+      expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://pulse:s3cret-pw@db/pulse' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://pulse:s3cret-pw@db/pulse' })).not.toThrow(/s3cret-pw/);
   });
 });

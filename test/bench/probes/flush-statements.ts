@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { EventRecord } from '../../../src/core/event.js';
 import { demoEvents } from '../../../src/demo/generate.js';
-import type { EventRecord } from '../../../src/ingestion/event.js';
 import { validateEvents } from '../../../src/ingestion/request.js';
-import { migrateDatabase } from '../../../src/migrate.js';
-import { eventsJson, INSERT_EVENTS } from '../../../src/storage/insert-events.js';
-import { ROLLUP_NEW_EVENTS_SQL } from '../../../src/storage/rollups.js';
+import { eventsJson } from '../../../src/storage/batch.js';
+import { migrateSqlite as migrateDatabase } from '../../../src/storage/sqlite/migrate.js';
+import { FLUSH_TABLES_SQL } from '../../../src/storage/sqlite/rollups.js';
+import { flushStatements } from '../../../src/storage/sqlite/write.js';
 
 const N = Number(process.argv[2] ?? 300_000);
 const BATCH = Number(process.argv[3] ?? 5000);
@@ -32,12 +33,12 @@ events.forEach((e, i) => {
 const db = new Database(path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-const steps: [string, Database.Statement, boolean][] = [];
-for (const [sql, takesId] of ROLLUP_NEW_EVENTS_SQL) {
-  if (sql.startsWith('CREATE')) db.exec(sql);
-  else steps.push([sql.replace(/\s+/g, ' ').trim().slice(0, 60), db.prepare(sql), takesId]);
-}
-const insert = db.prepare(INSERT_EVENTS);
+for (const sql of FLUSH_TABLES_SQL) db.exec(sql);
+const steps: [string, Database.Statement, boolean][] = flushStatements().map(({ sql, takesBatch }) => [
+  sql.replace(/\s+/g, ' ').trim().slice(0, 60),
+  db.prepare(sql),
+  takesBatch,
+]);
 const totals = new Map<string, number>();
 const started = performance.now();
 for (let i = 0; i < N; i += BATCH) {
@@ -50,10 +51,8 @@ for (let i = 0; i < N; i += BATCH) {
   const json = eventsJson(events.slice(i, i + BATCH));
   lap('serialise the batch (JSON)');
   db.exec('BEGIN');
-  insert.run(json);
-  lap('INSERT events (json_each)');
-  for (const [name, statement, takesId] of steps) {
-    if (takesId) statement.run(i);
+  for (const [name, statement, takesBatch] of steps) {
+    if (takesBatch) statement.run(json);
     else statement.run();
     lap(name);
   }

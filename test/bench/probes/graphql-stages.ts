@@ -9,7 +9,7 @@ const { getOperationAST } = await import('graphql');
 const { buildApp } = await import('../../../src/app.js');
 const { configWith } = await import('../../../src/config.js');
 const { createLogger } = await import('../../../src/logger.js');
-const { migrateDatabase } = await import('../../../src/migrate.js');
+const { migrateSqlite: migrateDatabase } = await import('../../../src/storage/sqlite/migrate.js');
 
 const N = Number(process.argv[2] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'pulse-probe-'));

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabase, queryRows } from '../../../src/db.js';
-import { migrateDatabase } from '../../../src/migrate.js';
+import { openDatabase, queryRows } from '../../../src/storage/sqlite/db.js';
+import { migrateSqlite as migrateDatabase } from '../../../src/storage/sqlite/migrate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-probe-'));
 const path = join(dir, 'p.db');

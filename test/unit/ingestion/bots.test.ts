@@ -1,7 +1,7 @@
 // The bot step: browser hits (pixel, beacon) from bot User-Agents are dropped and counted; other
 // hits (GraphQL, JSON POST /event: server code, the seed's curl) are never judged by User-Agent.
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../../src/ingestion/event.js';
+import type { EventRecord } from '../../../src/core/event.js';
 import { type BotCount, dropBots, type HitContext, runPipeline } from '../../../src/ingestion/pipeline.js';
 
 const event: EventRecord = { siteId: 's', eventType: 'page_view', path: '/', userId: null, timestamp: 0 };

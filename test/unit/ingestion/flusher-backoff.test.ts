@@ -1,7 +1,7 @@
 // The flusher's retry schedule while writes fail: the delay doubles from backoffMs up to
 // maxBackoffMs and resets after a success; the batch stays in the buffer throughout.
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../../src/ingestion/event.js';
+import type { EventRecord } from '../../../src/core/event.js';
 import { Flusher } from '../../../src/ingestion/flusher.js';
 import { RingBuffer } from '../../../src/ingestion/ring-buffer.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRecord } from '../../../src/ingestion/event.js';
+import type { EventRecord } from '../../../src/core/event.js';
 import { Flusher } from '../../../src/ingestion/flusher.js';
 import { RingBuffer } from '../../../src/ingestion/ring-buffer.js';
 

@@ -1,13 +1,18 @@
 // rollups:rebuild recomputes exactly the rollups the flushes maintained, and keeps the rollups of
 // days whose raw events retention has pruned.
-import { describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../../src/db.js';
+import { expect, it } from 'vitest';
 import { demoEvents } from '../../../src/demo/generate.js';
 import { validateEvents } from '../../../src/ingestion/request.js';
-import { createEventWriter } from '../../../src/storage/insert-events.js';
-import { deleteEventsBefore } from '../../../src/storage/retention.js';
-import { rebuildSql } from '../../../src/storage/rollups.js';
-import { freshDatabase } from '../../helpers/db.js';
+import { openStorage } from '../../../src/storage/open.js';
+import type { Storage } from '../../../src/storage/port.js';
+import {
+  type Backend,
+  describeBackends,
+  freshStorageUrl,
+  rawExecute,
+  rawQuery,
+  withIds,
+} from '../../helpers/backends.js';
 
 const TABLES: Record<string, string> = {
   rollup_hourly: '1, 2, 3, 4',
@@ -21,46 +26,43 @@ const TABLES: Record<string, string> = {
 const END = Date.UTC(2025, 10, 20);
 const DAY = 86_400_000;
 
-async function snapshot(db: Db) {
+async function snapshot(db: Storage) {
   const out: Record<string, unknown[]> = {};
-  for (const [t, order] of Object.entries(TABLES))
-    out[t] = await db.$queryRawUnsafe(`SELECT * FROM ${t} ORDER BY ${order}`);
+  for (const [t, order] of Object.entries(TABLES)) out[t] = await rawQuery(db, `SELECT * FROM ${t} ORDER BY ${order}`);
   return out;
 }
 
-async function loaded() {
-  const db = await openDatabase(freshDatabase().url);
-  const write = createEventWriter(db);
+async function loaded(backend: Backend) {
+  const db = await openStorage((await freshStorageUrl(backend)).url);
+  let id = 1;
   for (const chunk of demoEvents(6000, { sites: 3, days: 5, end: END, paths: 40, visitors: 300 }, 1000)) {
     const v = validateEvents(chunk);
     if (!v.ok) throw new Error('invalid demo event');
-    await write(v.value);
+    await db.writeBatch(withIds(v.value, id));
+    id += v.value.length;
   }
   return db;
 }
 
-const rebuild = (db: Db, fromDay: number) =>
-  db.$transaction(rebuildSql(fromDay).map((sql) => db.$executeRawUnsafe(sql)));
-
-describe('rollups rebuild', () => {
+describeBackends('rollups rebuild', (backend) => {
   it('recomputes the same rollups from the raw events', async () => {
-    const db = await loaded();
+    const db = await loaded(backend);
     const before = await snapshot(db);
     expect((before.rollup_hourly as unknown[]).length).toBeGreaterThan(100);
-    await db.$executeRawUnsafe('DELETE FROM rollup_daily WHERE day % 2 = 0');
-    await db.$executeRawUnsafe('UPDATE rollup_hourly SET events = events + 1');
-    await rebuild(db, Math.floor((END - 5 * DAY) / DAY));
+    await rawExecute(db, 'DELETE FROM rollup_daily WHERE day % 2 = 0');
+    await rawExecute(db, 'UPDATE rollup_hourly SET events = events + 1');
+    expect((await db.rebuildRollups())?.fromDay).toBe(Math.floor((END - 5 * DAY) / DAY));
     expect(await snapshot(db)).toEqual(before);
-    await db.$disconnect();
+    await db.close();
   });
 
   it('keeps the rollups of days before the oldest raw event', async () => {
-    const db = await loaded();
+    const db = await loaded(backend);
     const before = await snapshot(db);
     const cutoff = END - 2 * DAY;
-    await deleteEventsBefore(db, cutoff);
-    await rebuild(db, Math.floor(cutoff / DAY));
+    expect(await db.deleteEventsBefore(cutoff)).toBeGreaterThan(0);
+    expect((await db.rebuildRollups())?.fromDay).toBe(Math.floor(cutoff / DAY));
     expect(await snapshot(db)).toEqual(before);
-    await db.$disconnect();
+    await db.close();
   });
 });

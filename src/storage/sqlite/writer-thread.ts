@@ -1,10 +1,10 @@
-// The request thread's side of the writer thread (writer-worker.ts): write(batch) resolves when
+// SQLite only: the request thread's side of the writer thread (writer-worker.ts): write(batch) resolves when
 // the batch and its rollups are committed, and rejects with SQLite's message when they are not,
 // so the flusher keeps the batch and retries. A worker that dies is replaced; its pending writes
 // fail (nothing of theirs was committed: each is one transaction) and are retried.
 import { Worker } from 'node:worker_threads';
-import type { EventRecord } from '../ingestion/event.js';
-import { eventsJson } from './insert-events.js';
+import type { EventRecord } from '../../core/event.js';
+import { eventsJson } from '../batch.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { inTransaction, openDatabase, queryRows, sqlQuery } from '../../../src/db.js';
-import type { EventRecord } from '../../../src/ingestion/event.js';
-import { insertEvents, insertEventsCreateMany, insertEventsMultiRow } from '../../../src/storage/insert-events.js';
-import { ROLLUP_NEW_EVENTS_SQL } from '../../../src/storage/rollups.js';
+import type { EventRecord } from '../../../src/core/event.js';
+import { sqlQuery } from '../../../src/storage/driver.js';
+import { inTransaction, openDatabase, queryRows } from '../../../src/storage/sqlite/db.js';
+import { FLUSH_TABLES_SQL } from '../../../src/storage/sqlite/rollups.js';
+import { flushStatements } from '../../../src/storage/sqlite/write.js';
+import { insertEvents, insertEventsCreateMany, insertEventsMultiRow } from '../../bench/insert-variants.js';
 import { freshDatabase } from '../../helpers/db.js';
 
 const tricky: EventRecord[] = [
@@ -56,18 +58,20 @@ describe.each([
   });
 });
 
-describe('the flush rollup statements', () => {
-  it('read the batch by rowid range, never by walking the events table or its index', async () => {
+describe('the SQLite flush statements', () => {
+  it('only search the stored tables by key: what they scan is the batch and its scratch tables', async () => {
     const { path } = freshDatabase();
     const db = new Database(path);
     try {
-      for (const [sql] of ROLLUP_NEW_EVENTS_SQL) if (sql.startsWith('CREATE TEMP')) db.exec(sql);
-      const readers = ROLLUP_NEW_EVENTS_SQL.filter(([sql]) => /\bFROM events\b/.test(sql));
-      expect(readers.length).toBeGreaterThanOrEqual(5);
-      for (const [sql] of readers) {
-        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0) as { detail: string }[];
-        const eventsSteps = plan.map((p) => p.detail).filter((d) => /\bevents\b/.test(d));
-        expect(eventsSteps, sql).toEqual(['SEARCH events USING INTEGER PRIMARY KEY (rowid>?)']);
+      for (const sql of FLUSH_TABLES_SQL) db.exec(sql);
+      // (the first statement only takes the write lock: WHERE 0 reads nothing)
+      const [, ...statements] = flushStatements();
+      for (const { sql, takesBatch } of statements) {
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(takesBatch ? ['[]'] : [])) as { detail: string }[];
+        const scans = plan.map((p) => p.detail).filter((d) => d.startsWith('SCAN '));
+        // temp.* tables, their aliases in the statements (f, t, s) and subqueries over them
+        for (const scan of scans)
+          expect(scan, sql).toMatch(/^SCAN (temp\.flush_\w+|[fts]|json_each\b|\(subquery-\d+\))/);
       }
     } finally {
       db.close();

@@ -1,14 +1,10 @@
-// The Prisma client over better-sqlite3, with the pragmas Pulse relies on (WAL, busy timeout).
+// The SQLite connection: a Prisma client over better-sqlite3 with the pragmas Pulse relies on (WAL,
+// busy timeout), and the driver adapter under it that every statement of the backend runs on.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import type {
-  ArgType,
-  SqlDriverAdapter,
-  SqlDriverAdapterFactory,
-  SqlQuery,
-  Transaction,
-} from '@prisma/driver-adapter-utils';
-import { ensureDatabaseDir, sqlitePathFromUrl } from './db-url.js';
-import { PrismaClient } from './generated/prisma/client.js';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
+import { ensureDatabaseDir, sqlitePathFromUrl } from '../../db-url.js';
+import { PrismaClient } from '../../generated/prisma/client.js';
+import { inTransaction as onDriverInTransaction, rowsOf } from '../driver.js';
 
 export type Db = PrismaClient;
 
@@ -47,8 +43,7 @@ export async function openDatabase(url: string, busyTimeoutMs = BUSY_TIMEOUT_MS)
 
 /**
  * The Prisma driver adapter (@prisma/adapter-better-sqlite3) that `db` runs its queries on: the
- * same SQLite connection, and the same transaction lock as `db.$transaction`. The flush writes
- * through it (storage/insert-events.ts says why).
+ * same SQLite connection, and the same transaction lock as `db.$transaction`.
  */
 export async function driverOf(db: Db): Promise<SqlDriverAdapter> {
   const driver = drivers.get(db);
@@ -64,32 +59,9 @@ export function sqliteError(error: unknown): Error {
   return typeof cause?.originalMessage === 'string' ? new Error(cause.originalMessage) : (error as Error);
 }
 
-const argType = (arg: unknown): ArgType => ({
-  scalarType: typeof arg === 'string' ? 'string' : Number.isInteger(arg) ? 'int' : 'float',
-  arity: 'scalar',
-});
-
-/** A statement for the driver adapter (strings, numbers and nulls as arguments). */
-export const sqlQuery = (sql: string, ...args: unknown[]): SqlQuery => ({ sql, args, argTypes: args.map(argType) });
-
-/**
- * Runs `work` in one transaction on the driver adapter under `db`, committed or rolled back as
- * Prisma's transaction manager does it for this adapter (its transactions' usePhantomQuery is
- * false: the COMMIT or ROLLBACK statement is sent, then the transaction's lock is released).
- * Fails with SQLite's message; a failed ROLLBACK (SQLite may have rolled back already, e.g. on a
- * full disk) does not hide the error that caused it.
- */
-export async function inTransaction(db: Db, work: (tx: Transaction) => Promise<void>): Promise<void> {
-  const tx = await (await driverOf(db)).startTransaction();
-  try {
-    await work(tx);
-    await tx.executeRaw(sqlQuery('COMMIT'));
-    await tx.commit();
-  } catch (error) {
-    await tx.executeRaw(sqlQuery('ROLLBACK')).catch(() => undefined);
-    await tx.rollback();
-    throw sqliteError(error);
-  }
+/** One transaction on the driver adapter under `db` (storage/driver.ts), failing with SQLite's message. */
+export async function inTransaction<T>(db: Db, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return onDriverInTransaction(await driverOf(db), sqliteError, work);
 }
 
 /**
@@ -99,26 +71,5 @@ export async function inTransaction(db: Db, work: (tx: Transaction) => Promise<v
  * (tsx test/bench/probes/prisma-params.ts), about what a one-day siteStats itself takes.
  */
 export async function queryRows<T>(db: Db, sql: string, ...args: unknown[]): Promise<T[]> {
-  const driver = await driverOf(db);
-  let result: Awaited<ReturnType<SqlDriverAdapter['queryRaw']>>;
-  try {
-    result = await driver.queryRaw(sqlQuery(sql, ...args));
-  } catch (error) {
-    throw sqliteError(error);
-  }
-  const { columnNames, rows } = result;
-  return rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < columnNames.length; i++) out[columnNames[i] as string] = row[i];
-    return out as T;
-  });
-}
-
-export async function isDatabaseReachable(db: Db): Promise<boolean> {
-  try {
-    await db.$queryRawUnsafe('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  }
+  return rowsOf<T>(await driverOf(db), sqliteError, sql, ...args);
 }

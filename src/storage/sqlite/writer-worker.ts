@@ -2,8 +2,9 @@
 // of a flush (events and rollups, tens of milliseconds a batch) never blocks the request thread.
 // Messages are answered in order of arrival; see writer-thread.ts for the other side.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db.js';
-import { createEventWriter, eventsFromJson } from './insert-events.js';
+import { eventsFromJson } from '../batch.js';
+import { openDatabase } from './db.js';
+import { createEventWriter } from './write.js';
 
 export type WriterRequest =
   | { type: 'write'; id: number; rows: string }

@@ -1,4 +1,4 @@
-// The rollups, kept by the flush in the same transaction as the events (ROLLUP_NEW_EVENTS_SQL)
+// The rollups on SQLite, kept by the flush in the same transaction as the events (ROLLUP_NEW_EVENTS_SQL)
 // and rebuilt from the raw events by rebuildSql:
 //   rollup_hourly, rollup_daily   events per (site, UTC hour | day, event type, path)
 //   rollup_days                   events and page views per (site, day)
@@ -12,9 +12,8 @@
 // DISTINCT over the per-day user sets reads every user-day of the range (npm run bench:stats, the
 // busiest site's 30 days: 49 ms with COUNT(DISTINCT), 4.8 ms with this sum).
 
-import { PAGE_VIEW } from '../ingestion/event.js';
-import { NO_PREVIOUS_DAY } from '../stats/scope.js';
-import { DAY_MS, HOUR_MS } from '../time.js';
+import { PAGE_VIEW } from '../../core/event.js';
+import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
 
 /** floor(timestamp / hour) in SQL (SQLite's integer division truncates toward zero). */
 const HOUR_OF_TS = `(timestamp / ${HOUR_MS} - (timestamp < 0 AND timestamp % ${HOUR_MS} != 0))`;
@@ -27,80 +26,61 @@ const previousDay = (s: string, u: string, d: string) =>
      WHERE p.site_id = ${s} AND p.user_id = ${u} AND p.day < ${d}), ${NO_PREVIOUS_DAY})`;
 
 /** Per-flush scratch tables (TEMP: on the writer's connection only, never in the database file). */
+export const FLUSH_EVENTS = 'temp.flush_events';
 const NEW_DAYS = 'temp.flush_new_user_days';
 const MOVED_DAYS = 'temp.flush_moved_user_days';
 
+/** The scratch tables, created once per connection. */
+export const FLUSH_TABLES_SQL = [
+  `CREATE TEMP TABLE IF NOT EXISTS flush_events (
+    id INTEGER, site_id TEXT NOT NULL, event_type TEXT NOT NULL, path TEXT, user_id TEXT,
+    timestamp INTEGER NOT NULL, client_event_id TEXT)`,
+  `CREATE TEMP TABLE IF NOT EXISTS flush_new_user_days (
+    site_id TEXT NOT NULL, user_id TEXT NOT NULL, day INTEGER NOT NULL,
+    PRIMARY KEY (site_id, user_id, day)) WITHOUT ROWID`,
+  `CREATE TEMP TABLE IF NOT EXISTS flush_moved_user_days (
+    site_id TEXT NOT NULL, day INTEGER NOT NULL, old_prev INTEGER NOT NULL, new_prev INTEGER NOT NULL)`,
+];
+
 /**
- * The rollups of the rows just inserted (id > ?, the largest id before the insert), computed by
- * SQLite inside the flush transaction: its GROUP BY hands the upserts over in key order, and no
- * rollup row crosses from JS to SQLite. Rows that INSERT OR IGNORE skipped (already stored) are
- * not in the range, so a retried batch is never counted twice. Each entry is [sql, takes the id].
- * `events NOT INDEXED` keeps every read of the batch a rowid range: left to itself, the planner
- * grouped rollup_days by walking the whole (site_id, timestamp) index on every flush, and
- * loading 10 million events slowed to half speed.
+ * The rollups of the rows just inserted (the flush leaves exactly those in temp.flush_events,
+ * storage/sqlite/write.ts), computed by SQLite inside the flush transaction: its GROUP BY hands
+ * the upserts over in key order, and no rollup row crosses from JS to SQLite. Rows already stored
+ * (a retried batch, a client's repeated eventId) were taken out of flush_events before the insert,
+ * so nothing is counted twice, whichever process wrote them.
  *
  * Users: the batch's (site, user, day) triples not stored yet go to rollup_daily_users, and each
  * adds one user to (day, its previous active day). When a late event lands before a day the user
  * was already seen on, that later day's previous day moves: one user moves from (later day, old
  * previous) to (later day, new previous). In live traffic days only ever come after, and nothing moves.
  */
-export const ROLLUP_NEW_EVENTS_SQL: [string, boolean][] = [
-  [
-    `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
-      SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*) FROM events NOT INDEXED WHERE id > ?
+export const ROLLUP_NEW_EVENTS_SQL: string[] = [
+  `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
+      SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*) FROM ${FLUSH_EVENTS}
       GROUP BY 1, 2, 3, 4
       ON CONFLICT DO UPDATE SET events = events + excluded.events`,
-    true,
-  ],
-  [
-    `INSERT INTO rollup_daily (site_id, day, event_type, path, events)
-      SELECT site_id, ${DAY_OF_TS}, event_type, coalesce(path, ''), count(*) FROM events NOT INDEXED WHERE id > ?
+  `INSERT INTO rollup_daily (site_id, day, event_type, path, events)
+      SELECT site_id, ${DAY_OF_TS}, event_type, coalesce(path, ''), count(*) FROM ${FLUSH_EVENTS}
       GROUP BY 1, 2, 3, 4
       ON CONFLICT DO UPDATE SET events = events + excluded.events`,
-    true,
-  ],
-  [
-    `INSERT INTO rollup_days (site_id, day, events, views)
-      SELECT site_id, ${DAY_OF_TS}, count(*), sum(event_type = '${PAGE_VIEW}') FROM events NOT INDEXED WHERE id > ?
+  `INSERT INTO rollup_days (site_id, day, events, views)
+      SELECT site_id, ${DAY_OF_TS}, count(*), sum(event_type = '${PAGE_VIEW}') FROM ${FLUSH_EVENTS}
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
-    true,
-  ],
-  [
-    `INSERT INTO rollup_paths (site_id, path, views)
-      SELECT site_id, path, count(*) FROM events NOT INDEXED WHERE id > ? AND event_type = '${PAGE_VIEW}' AND path IS NOT NULL
+  `INSERT INTO rollup_paths (site_id, path, views)
+      SELECT site_id, path, count(*) FROM ${FLUSH_EVENTS} WHERE event_type = '${PAGE_VIEW}' AND path IS NOT NULL
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET views = views + excluded.views`,
-    true,
-  ],
-  [
-    `INSERT OR IGNORE INTO rollup_hourly_users (site_id, hour, user_id)
-      SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM events NOT INDEXED WHERE id > ? AND user_id IS NOT NULL`,
-    true,
-  ],
-  [
-    `CREATE TEMP TABLE IF NOT EXISTS flush_new_user_days (
-      site_id TEXT NOT NULL, user_id TEXT NOT NULL, day INTEGER NOT NULL,
-      PRIMARY KEY (site_id, user_id, day)) WITHOUT ROWID`,
-    false,
-  ],
-  [
-    `CREATE TEMP TABLE IF NOT EXISTS flush_moved_user_days (
-      site_id TEXT NOT NULL, day INTEGER NOT NULL, old_prev INTEGER NOT NULL, new_prev INTEGER NOT NULL)`,
-    false,
-  ],
-  [
-    `INSERT INTO ${NEW_DAYS} (site_id, user_id, day)
+  `INSERT OR IGNORE INTO rollup_hourly_users (site_id, hour, user_id)
+      SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM ${FLUSH_EVENTS} WHERE user_id IS NOT NULL`,
+  `INSERT INTO ${NEW_DAYS} (site_id, user_id, day)
       SELECT DISTINCT site_id, user_id, day
-        FROM (SELECT site_id, user_id, ${DAY_OF_TS} AS day FROM events NOT INDEXED WHERE id > ? AND user_id IS NOT NULL) n
+        FROM (SELECT site_id, user_id, ${DAY_OF_TS} AS day FROM ${FLUSH_EVENTS} WHERE user_id IS NOT NULL) n
        WHERE NOT EXISTS (SELECT 1 FROM rollup_daily_users d
                           WHERE d.site_id = n.site_id AND d.user_id = n.user_id AND d.day = n.day)`,
-    true,
-  ],
-  [`INSERT INTO rollup_daily_users (site_id, user_id, day) SELECT site_id, user_id, day FROM ${NEW_DAYS}`, false],
+  `INSERT INTO rollup_daily_users (site_id, user_id, day) SELECT site_id, user_id, day FROM ${NEW_DAYS}`,
   // The stored days that directly follow a new day (of the same user) and were stored before.
-  [
-    `INSERT INTO ${MOVED_DAYS} (site_id, day, old_prev, new_prev)
+  `INSERT INTO ${MOVED_DAYS} (site_id, day, old_prev, new_prev)
       SELECT site_id, day,
              coalesce((SELECT max(p.day) FROM rollup_daily_users p
                         WHERE p.site_id = s.site_id AND p.user_id = s.user_id AND p.day < s.day
@@ -114,25 +94,17 @@ export const ROLLUP_NEW_EVENTS_SQL: [string, boolean][] = [
                 FROM ${NEW_DAYS} t) s
        WHERE s.day IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM ${NEW_DAYS} x WHERE x.site_id = s.site_id AND x.user_id = s.user_id AND x.day = s.day)`,
-    false,
-  ],
-  [
-    `INSERT INTO rollup_daily_uniques (site_id, day, prev_day, users)
+  `INSERT INTO rollup_daily_uniques (site_id, day, prev_day, users)
       SELECT site_id, day, prev_day, sum(delta) FROM (
         SELECT site_id, day, ${previousDay('t.site_id', 't.user_id', 't.day')} AS prev_day, 1 AS delta FROM ${NEW_DAYS} t
         UNION ALL SELECT site_id, day, old_prev, -1 FROM ${MOVED_DAYS}
         UNION ALL SELECT site_id, day, new_prev, 1 FROM ${MOVED_DAYS})
       GROUP BY 1, 2, 3
       ON CONFLICT DO UPDATE SET users = users + excluded.users`,
-    false,
-  ],
-  [
-    `DELETE FROM rollup_daily_uniques
+  `DELETE FROM rollup_daily_uniques
       WHERE users = 0 AND (site_id, day, prev_day) IN (SELECT site_id, day, old_prev FROM ${MOVED_DAYS})`,
-    false,
-  ],
-  [`DELETE FROM ${NEW_DAYS}`, false],
-  [`DELETE FROM ${MOVED_DAYS}`, false],
+  `DELETE FROM ${NEW_DAYS}`,
+  `DELETE FROM ${MOVED_DAYS}`,
 ];
 
 /**

@@ -1,21 +1,24 @@
-// siteStats counted straight from the raw events table: the reference the rollups are tested
-// and benchmarked against (and the definition of every number in API.md).
-import { queryRows } from '../db.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
-import { PAGE_VIEW } from '../ingestion/event.js';
-import { DAY_MS } from '../time.js';
-import { MAX_DAY, MIN_DAY, type SiteStats, type StatsScope, scopeFields, TOP_PATHS } from './scope.js';
+// siteStats counted straight from the raw events table, on either backend: the reference the
+// rollups are tested and benchmarked against (and the definition of every number in docs/api.md).
+import { PAGE_VIEW } from '../../src/core/event.js';
+import { TOP_PATHS } from '../../src/core/stats.js';
+import { DAY_MS, MAX_DAY, MIN_DAY } from '../../src/core/time.js';
+import { type SiteStats, type StatsScope, scopeFields } from '../../src/stats/scope.js';
+import type { Storage } from '../../src/storage/port.js';
+import { rawQuery } from './raw-sql.js';
 
 type Totals = { total_events: string | number; total_views: string | number | null; unique_users: string | number };
 type PathRow = { path: string; views: string | number };
 
-export async function siteStatsRaw(db: PrismaClient, scope: StatsScope): Promise<SiteStats> {
+export async function siteStatsRaw(storage: Storage, scope: StatsScope): Promise<SiteStats> {
   const from = (scope.fromDay ?? MIN_DAY) * DAY_MS;
   const to = ((scope.toDay ?? MAX_DAY) + 1) * DAY_MS;
-  const [totals] = await queryRows<Totals>(
-    db,
+  // Ties by path in byte order on both backends (SQLite compares text that way).
+  const byPath = storage.backend === 'postgres' ? 'path COLLATE "C"' : 'path';
+  const [totals] = await rawQuery<Totals>(
+    storage,
     `SELECT COUNT(*) AS total_events,
-            SUM(event_type = ?) AS total_views,
+            SUM(CASE WHEN event_type = ? THEN 1 ELSE 0 END) AS total_views,
             COUNT(DISTINCT user_id) AS unique_users
        FROM events
       WHERE site_id = ? AND timestamp >= ? AND timestamp < ?`,
@@ -24,13 +27,13 @@ export async function siteStatsRaw(db: PrismaClient, scope: StatsScope): Promise
     from,
     to,
   );
-  const paths = await queryRows<PathRow>(
-    db,
+  const paths = await rawQuery<PathRow>(
+    storage,
     `SELECT path, COUNT(*) AS views
        FROM events
       WHERE site_id = ? AND timestamp >= ? AND timestamp < ? AND event_type = ? AND path IS NOT NULL
       GROUP BY path
-      ORDER BY views DESC, path ASC
+      ORDER BY views DESC, ${byPath} ASC
       LIMIT ${TOP_PATHS}`,
     scope.siteId,
     from,

@@ -1,0 +1,56 @@
+// The storage port: everything Pulse asks of its database, implemented once per backend
+// (storage/sqlite, storage/postgres) and chosen at start from DATABASE_URL (storage/open.ts).
+// Ingestion, stats, live updates, the schema and the routes call this and nothing below it.
+import type { EventRecord } from '../core/event.js';
+import type { BucketCounts, EventTypeCount, Interval, SiteTotals, StatsScope } from '../core/stats.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** What rollups:rebuild did: the first day rebuilt and the rows of each rollup table after. */
+export interface RebuildResult {
+  fromDay: number;
+  rows: Record<string, number>;
+}
+
+export interface Storage {
+  readonly backend: Backend;
+
+  /**
+   * Writes one batch of events (ids given at accept time) and their rollups in one transaction.
+   * An event whose id, or whose client eventId for its site, is stored already is skipped and
+   * not counted again, whichever instance stored it: a retried batch is harmless.
+   */
+  writeBatch(events: readonly EventRecord[]): Promise<void>;
+
+  /** Totals, exact unique users and top paths of a scope, from the rollups. */
+  siteTotals(scope: StatsScope): Promise<SiteTotals>;
+  /** The first and last day with events within the scope's open ends; null when there are none. */
+  dayBounds(scope: StatsScope): Promise<[number, number] | null>;
+  /** Counts per hour or day (hours/days since the epoch) in [first, last]; empty buckets left out. */
+  seriesCounts(siteId: string, interval: Interval, first: number, last: number): Promise<BucketCounts[]>;
+  /** Events per type, most frequent first, ties by name (byte order). */
+  eventTypes(scope: StatsScope): Promise<EventTypeCount[]>;
+
+  /** Makes sure each day (YYYY-MM-DD) has a salt, the first writer winning, and returns them. */
+  ensureSalts(days: readonly string[], newSalt: () => string): Promise<Map<string, string>>;
+  /** Deletes salts of days before `oldestKept` (YYYY-MM-DD). */
+  deleteSaltsBefore(oldestKept: string): Promise<void>;
+  /** Deletes raw events with timestamp < cutoffMs (rollups are kept); returns how many. */
+  deleteEventsBefore(cutoffMs: number): Promise<number>;
+  /** Recomputes the rollups from the raw events still stored; null when there are none. */
+  rebuildRollups(): Promise<RebuildResult | null>;
+
+  /** A number no other instance on this database ever got (for event ids, ingestion/event-ids.ts). */
+  claimInstance(): Promise<number>;
+  /** true when the database answers a trivial query */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * The database cannot be reached (down, restarting, refusing connections): the caller answers a
+ * clear "try again" instead of an internal error. The message never carries the URL.
+ */
+export class StorageUnavailableError extends Error {
+  override name = 'StorageUnavailableError';
+}

@@ -1,0 +1,88 @@
+// The PostgreSQL connection: a Prisma client over @prisma/adapter-pg (a pg pool), and the driver
+// adapter under it that every statement of the backend runs on (storage/driver.ts says why).
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '../../generated/prisma-postgres/client.js';
+import { inTransaction as onDriverInTransaction, rowsOf, sqlQuery } from '../driver.js';
+import { StorageUnavailableError } from '../port.js';
+
+export interface PgDb {
+  client: PrismaClient;
+  driver: SqlDriverAdapter;
+}
+
+/** Connections in the pool: flushes, stats reads and maintenance of one instance share it. */
+export const POOL_SIZE = 10;
+/** How long taking a connection may wait (a database that is down fails at once anyway). */
+const CONNECT_TIMEOUT_MS = 5000;
+
+export async function openPostgres(url: string): Promise<PgDb> {
+  const factory = new PrismaPg(
+    { connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    // An idle connection dropped by a restarting server is replaced on next use: nothing to do.
+    { onPoolError: () => undefined, onConnectionError: () => undefined },
+  );
+  let driver: SqlDriverAdapter | null = null;
+  const adapter: SqlDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      driver = await factory.connect();
+      return driver;
+    },
+  };
+  const client = new PrismaClient({ adapter });
+  // Connecting creates the pool, not a connection: this works while the database is down.
+  await client.$connect();
+  if (!driver) throw new Error('Prisma did not connect its PostgreSQL driver adapter');
+  return { client, driver };
+}
+
+/** SQLSTATE classes and codes that mean "the server is not there right now" (08: connection, 57P: shutdown/starting). */
+const UNAVAILABLE_CODE = /^(08|57P0[1-3]|53300)/;
+const UNAVAILABLE_KIND = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
+const UNAVAILABLE_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)|terminating connection/i;
+
+/**
+ * PostgreSQL's own message for a driver error, or a StorageUnavailableError when the server
+ * cannot be reached. pg's messages name host and port at most, never the password.
+ */
+export function pgError(error: unknown): Error {
+  if (error instanceof StorageUnavailableError) return error;
+  const cause = (error as { cause?: { kind?: string; originalCode?: string; originalMessage?: string } } | null)?.cause;
+  const code = cause?.originalCode ?? (error as { code?: unknown } | null)?.code;
+  const message = cause?.originalMessage ?? (error instanceof Error ? error.message : String(error));
+  if (
+    (cause?.kind && UNAVAILABLE_KIND.has(cause.kind)) ||
+    (typeof code === 'string' && UNAVAILABLE_CODE.test(code)) ||
+    UNAVAILABLE_MESSAGE.test(message)
+  ) {
+    return new StorageUnavailableError(`PostgreSQL is unavailable: ${cause?.kind ?? code ?? message}`);
+  }
+  return cause?.originalMessage ? new Error(cause.originalMessage) : (error as Error);
+}
+
+export function inTransaction<T>(db: PgDb, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return onDriverInTransaction(db.driver, pgError, work);
+}
+
+/** A raw read on a pooled connection: rows as objects (bigint and sums as strings). */
+export function queryRows<T>(db: PgDb, sql: string, ...args: unknown[]): Promise<T[]> {
+  return rowsOf<T>(db.driver, pgError, sql, ...args);
+}
+
+/** A raw statement on a pooled connection; returns the rows it changed. */
+export async function execute(db: PgDb, sql: string, ...args: unknown[]): Promise<number> {
+  try {
+    return await db.driver.executeRaw(sqlQuery(sql, ...args));
+  } catch (error) {
+    throw pgError(error);
+  }
+}

@@ -1,0 +1,81 @@
+// The PostgreSQL backend of the storage port (DATABASE_URL "postgresql://..." or "postgres://..."):
+// every statement on a pg pool through Prisma's driver adapter; flushes on the main thread (the
+// pool, not a thread, keeps the request path from waiting).
+import type { EventRecord } from '../../core/event.js';
+import type { StatsScope } from '../../core/stats.js';
+import type { Storage } from '../port.js';
+import { openPostgres, type PgDb, queryRows } from './db.js';
+import * as maintenance from './maintenance.js';
+import * as stats from './stats.js';
+import { createEventWriter, type EventWriter } from './write.js';
+
+export class PostgresStorage implements Storage {
+  readonly backend = 'postgres';
+  private readonly write: EventWriter;
+
+  private constructor(readonly db: PgDb) {
+    this.write = createEventWriter(db);
+  }
+
+  static async open(url: string): Promise<PostgresStorage> {
+    return new PostgresStorage(await openPostgres(url));
+  }
+
+  writeBatch(events: readonly EventRecord[]): Promise<void> {
+    return this.write(events);
+  }
+
+  siteTotals(scope: StatsScope) {
+    return stats.siteTotals(this.db, scope);
+  }
+
+  dayBounds(scope: StatsScope) {
+    return stats.dayBounds(this.db, scope);
+  }
+
+  seriesCounts(siteId: string, interval: 'HOUR' | 'DAY', first: number, last: number) {
+    return stats.seriesCounts(this.db, siteId, interval, first, last);
+  }
+
+  eventTypes(scope: StatsScope) {
+    return stats.eventTypes(this.db, scope);
+  }
+
+  ensureSalts(days: readonly string[], newSalt: () => string) {
+    return maintenance.ensureSalts(this.db, days, newSalt);
+  }
+
+  deleteSaltsBefore(oldestKept: string) {
+    return maintenance.deleteSaltsBefore(this.db, oldestKept);
+  }
+
+  deleteEventsBefore(cutoffMs: number) {
+    return maintenance.deleteEventsBefore(this.db, cutoffMs);
+  }
+
+  rebuildRollups() {
+    return maintenance.rebuildRollups(this.db);
+  }
+
+  claimInstance() {
+    return maintenance.claimInstance(this.db);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await queryRows(this.db, 'SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A raw read on a pooled connection (tests and benchmarks). */
+  query<T>(sql: string, ...args: unknown[]): Promise<T[]> {
+    return queryRows<T>(this.db, sql, ...args);
+  }
+
+  async close(): Promise<void> {
+    await this.db.client.$disconnect();
+  }
+}

@@ -1,0 +1,150 @@
+// The rollups on PostgreSQL: the same tables and the same arithmetic as storage/sqlite/rollups.ts
+// (which explains the unique-users design), written for concurrent writers:
+//  * every upsert is INSERT … SELECT … ORDER BY <conflict key> … ON CONFLICT, so two instances'
+//    flushes take the rollup rows' locks in one order and never deadlock;
+//  * the user-days part (rollup_daily_users, rollup_daily_uniques) reads what other flushes wrote
+//    (a user's previous active day), so it runs under one transaction-scoped advisory lock: two
+//    flushes carrying the same user on different days would otherwise each miss the other's day.
+//    The counters before it run concurrently; the lock is held from there to the commit.
+import { PAGE_VIEW } from '../../core/event.js';
+import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
+
+/** floor(ms / unit) as an int (PostgreSQL's integer division truncates toward zero). */
+const floorDiv = (ms: string, unit: number) =>
+  `((${ms}) / ${unit} - CASE WHEN (${ms}) < 0 AND (${ms}) % ${unit} <> 0 THEN 1 ELSE 0 END)::int`;
+const HOUR_OF_TS = floorDiv('timestamp', HOUR_MS);
+const DAY_OF_TS = floorDiv('timestamp', DAY_MS);
+const DAY_OF_HOUR = floorDiv('hour', 24);
+
+/** The latest active day of user `u` at site `s` before day `d`, or NO_PREVIOUS_DAY. */
+const previousDay = (s: string, u: string, d: string) =>
+  `coalesce((SELECT max(p.day) FROM rollup_daily_users p
+     WHERE p.site_id = ${s} AND p.user_id = ${u} AND p.day < ${d}), ${NO_PREVIOUS_DAY})`;
+
+/** Advisory lock keys ('pulse' in ASCII, then a number): rollup users here, migrations in migrate.ts. */
+export const USER_DAYS_LOCK = 0x70756c736501;
+
+/** Per-session scratch tables, emptied at every commit. */
+export const FLUSH_TABLES_SQL = `
+  CREATE TEMP TABLE IF NOT EXISTS flush_events (
+    id bigint, site_id text, event_type text, path text, user_id text, timestamp bigint, client_event_id text
+  ) ON COMMIT DELETE ROWS;
+  CREATE TEMP TABLE IF NOT EXISTS flush_new_user_days (site_id text, user_id text, day int) ON COMMIT DELETE ROWS;
+  CREATE TEMP TABLE IF NOT EXISTS flush_moved_user_days (
+    site_id text, day int, old_prev int, new_prev int
+  ) ON COMMIT DELETE ROWS`;
+
+/**
+ * The batch ($1: eventsJson, storage/batch.ts) into events, and the rows actually inserted into
+ * flush_events: ON CONFLICT DO NOTHING skips an id stored already (a retried batch) and a client
+ * eventId the site has already (from any instance; the unique index waits for a concurrent
+ * insert of the same one to commit or roll back). Ordered by client eventId first, so two batches
+ * carrying the same client ids take the index's locks in the same order.
+ */
+export const INSERT_EVENTS_SQL = `
+  WITH inserted AS (
+    INSERT INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
+    SELECT (e ->> 0)::bigint, e ->> 1, e ->> 2, e ->> 3, e ->> 4, (e ->> 5)::bigint, e ->> 6
+      FROM json_array_elements($1::json) AS e
+     ORDER BY e ->> 6, e ->> 1, (e ->> 0)::bigint
+    ON CONFLICT DO NOTHING
+    RETURNING id, site_id, event_type, path, user_id, timestamp, client_event_id)
+  INSERT INTO flush_events SELECT * FROM inserted`;
+
+/** The rollups of flush_events, in order; the advisory lock comes before the user days. */
+export const ROLLUP_NEW_EVENTS_SQL: string[] = [
+  `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
+    SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*) FROM flush_events
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (site_id, hour, event_type, path) DO UPDATE SET events = rollup_hourly.events + excluded.events`,
+  `INSERT INTO rollup_daily (site_id, day, event_type, path, events)
+    SELECT site_id, ${DAY_OF_TS}, event_type, coalesce(path, ''), count(*) FROM flush_events
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (site_id, day, event_type, path) DO UPDATE SET events = rollup_daily.events + excluded.events`,
+  `INSERT INTO rollup_days (site_id, day, events, views)
+    SELECT site_id, ${DAY_OF_TS}, count(*), count(*) FILTER (WHERE event_type = '${PAGE_VIEW}') FROM flush_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (site_id, day) DO UPDATE
+      SET events = rollup_days.events + excluded.events, views = rollup_days.views + excluded.views`,
+  `INSERT INTO rollup_paths (site_id, path, views)
+    SELECT site_id, path, count(*) FROM flush_events WHERE event_type = '${PAGE_VIEW}' AND path IS NOT NULL
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (site_id, path) DO UPDATE SET views = rollup_paths.views + excluded.views`,
+  `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
+    SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM flush_events WHERE user_id IS NOT NULL ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING`,
+  `SELECT pg_advisory_xact_lock(${USER_DAYS_LOCK})`,
+  // The (site, user, day) triples no flush stored before, as this insert decides them.
+  `WITH inserted AS (
+    INSERT INTO rollup_daily_users (site_id, user_id, day)
+    SELECT DISTINCT site_id, user_id, ${DAY_OF_TS} FROM flush_events WHERE user_id IS NOT NULL ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+    RETURNING site_id, user_id, day)
+  INSERT INTO flush_new_user_days SELECT site_id, user_id, day FROM inserted`,
+  // The stored days that directly follow a new day (of the same user) and were stored before.
+  `INSERT INTO flush_moved_user_days (site_id, day, old_prev, new_prev)
+    SELECT site_id, day,
+           coalesce((SELECT max(p.day) FROM rollup_daily_users p
+                      WHERE p.site_id = s.site_id AND p.user_id = s.user_id AND p.day < s.day
+                        AND NOT EXISTS (SELECT 1 FROM flush_new_user_days x
+                                         WHERE x.site_id = p.site_id AND x.user_id = p.user_id AND x.day = p.day)),
+                    ${NO_PREVIOUS_DAY}),
+           ${previousDay('s.site_id', 's.user_id', 's.day')}
+      FROM (SELECT DISTINCT t.site_id, t.user_id,
+                   (SELECT min(q.day) FROM rollup_daily_users q
+                     WHERE q.site_id = t.site_id AND q.user_id = t.user_id AND q.day > t.day) AS day
+              FROM flush_new_user_days t) s
+     WHERE s.day IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM flush_new_user_days x
+                        WHERE x.site_id = s.site_id AND x.user_id = s.user_id AND x.day = s.day)`,
+  `INSERT INTO rollup_daily_uniques (site_id, day, prev_day, users)
+    SELECT site_id, day, prev_day, sum(delta) FROM (
+      SELECT site_id, day, ${previousDay('t.site_id', 't.user_id', 't.day')} AS prev_day, 1 AS delta
+        FROM flush_new_user_days t
+      UNION ALL SELECT site_id, day, old_prev, -1 FROM flush_moved_user_days
+      UNION ALL SELECT site_id, day, new_prev, 1 FROM flush_moved_user_days) u
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (site_id, day, prev_day) DO UPDATE SET users = rollup_daily_uniques.users + excluded.users`,
+  `DELETE FROM rollup_daily_uniques
+    WHERE users = 0 AND (site_id, day, prev_day) IN (SELECT site_id, day, old_prev FROM flush_moved_user_days)`,
+];
+
+/**
+ * Rebuilds the rollups from the raw events (npm run rollups:rebuild), in one transaction that
+ * first blocks new events (SHARE lock on events: flushes wait) and takes the user-days lock.
+ * Days before the oldest raw event keep their rollups (retention may have pruned their events).
+ */
+export function rebuildSql(fromDay: number): string[] {
+  const fromHour = fromDay * 24;
+  return [
+    'LOCK TABLE events IN SHARE MODE',
+    `SELECT pg_advisory_xact_lock(${USER_DAYS_LOCK})`,
+    `DELETE FROM rollup_hourly WHERE hour >= ${fromHour}`,
+    `DELETE FROM rollup_daily WHERE day >= ${fromDay}`,
+    `DELETE FROM rollup_days WHERE day >= ${fromDay}`,
+    'DELETE FROM rollup_paths',
+    `DELETE FROM rollup_hourly_users WHERE hour >= ${fromHour}`,
+    `DELETE FROM rollup_daily_users WHERE day >= ${fromDay}`,
+    `DELETE FROM rollup_daily_uniques WHERE day >= ${fromDay}`,
+    `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
+      SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*)
+      FROM events WHERE timestamp >= ${fromDay * DAY_MS} GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO rollup_daily (site_id, day, event_type, path, events)
+      SELECT site_id, ${DAY_OF_HOUR}, event_type, path, sum(events)
+      FROM rollup_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO rollup_days (site_id, day, events, views)
+      SELECT site_id, day, sum(events), sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END)
+      FROM rollup_daily WHERE day >= ${fromDay} GROUP BY 1, 2`,
+    `INSERT INTO rollup_paths (site_id, path, views)
+      SELECT site_id, path, sum(events) FROM rollup_daily
+      WHERE event_type = '${PAGE_VIEW}' AND path <> '' GROUP BY 1, 2`,
+    `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
+      SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id
+      FROM events WHERE user_id IS NOT NULL AND timestamp >= ${fromDay * DAY_MS}`,
+    `INSERT INTO rollup_daily_users (site_id, user_id, day)
+      SELECT DISTINCT site_id, user_id, ${DAY_OF_HOUR} FROM rollup_hourly_users WHERE hour >= ${fromHour}`,
+    `INSERT INTO rollup_daily_uniques (site_id, day, prev_day, users)
+      SELECT site_id, day, ${previousDay('d.site_id', 'd.user_id', 'd.day')}, count(*)
+      FROM rollup_daily_users d WHERE day >= ${fromDay} GROUP BY 1, 2, 3`,
+  ];
+}

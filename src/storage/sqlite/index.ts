@@ -1,0 +1,85 @@
+// The SQLite backend of the storage port (DATABASE_URL "file:..."): reads and maintenance on the
+// request thread's connection, flushes on a writer thread of their own (writer-thread.ts).
+import type { EventRecord } from '../../core/event.js';
+import type { StatsScope } from '../../core/stats.js';
+import type { Storage } from '../port.js';
+import { type Db, openDatabase, queryRows } from './db.js';
+import * as maintenance from './maintenance.js';
+import * as stats from './stats.js';
+import { WriterThread } from './writer-thread.js';
+
+export class SqliteStorage implements Storage {
+  readonly backend = 'sqlite';
+
+  private constructor(
+    /** the request thread's connection (reads, salts, retention) */
+    readonly db: Db,
+    /** the thread flushes write through, on its own connection */
+    readonly writer: WriterThread,
+  ) {}
+
+  static async open(url: string, busyTimeoutMs?: number): Promise<SqliteStorage> {
+    const db = await openDatabase(url, busyTimeoutMs);
+    const writer = await WriterThread.start(url, busyTimeoutMs);
+    return new SqliteStorage(db, writer);
+  }
+
+  writeBatch(events: readonly EventRecord[]): Promise<void> {
+    return this.writer.write(events);
+  }
+
+  siteTotals(scope: StatsScope) {
+    return stats.siteTotals(this.db, scope);
+  }
+
+  dayBounds(scope: StatsScope) {
+    return stats.dayBounds(this.db, scope);
+  }
+
+  seriesCounts(siteId: string, interval: 'HOUR' | 'DAY', first: number, last: number) {
+    return stats.seriesCounts(this.db, siteId, interval, first, last);
+  }
+
+  eventTypes(scope: StatsScope) {
+    return stats.eventTypes(this.db, scope);
+  }
+
+  ensureSalts(days: readonly string[], newSalt: () => string) {
+    return maintenance.ensureSalts(this.db, days, newSalt);
+  }
+
+  deleteSaltsBefore(oldestKept: string) {
+    return maintenance.deleteSaltsBefore(this.db, oldestKept);
+  }
+
+  deleteEventsBefore(cutoffMs: number) {
+    return maintenance.deleteEventsBefore(this.db, cutoffMs);
+  }
+
+  rebuildRollups() {
+    return maintenance.rebuildRollups(this.db);
+  }
+
+  claimInstance() {
+    return maintenance.claimInstance(this.db);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await queryRows(this.db, 'SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A raw read on the request thread's connection (tests and benchmarks). */
+  query<T>(sql: string, ...args: unknown[]): Promise<T[]> {
+    return queryRows<T>(this.db, sql, ...args);
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+    await this.db.$disconnect();
+  }
+}

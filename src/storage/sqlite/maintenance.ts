@@ -1,0 +1,65 @@
+// The rest of the port on SQLite: visitor salts, retention, rollups:rebuild, instance numbers.
+
+import { dayOf } from '../../core/time.js';
+import { sqlQuery } from '../driver.js';
+import type { RebuildResult } from '../port.js';
+import { type Db, inTransaction, queryRows } from './db.js';
+import { rebuildSql } from './rollups.js';
+
+/** Makes sure each day has a salt (the first writer wins) and returns the salts by day. */
+export async function ensureSalts(
+  db: Db,
+  days: readonly string[],
+  newSalt: () => string,
+): Promise<Map<string, string>> {
+  for (const day of days) {
+    await db.$executeRawUnsafe('INSERT OR IGNORE INTO visitor_salts (day, salt) VALUES (?, ?)', day, newSalt());
+  }
+  const rows = await queryRows<{ day: string; salt: string }>(
+    db,
+    `SELECT day, salt FROM visitor_salts WHERE day IN (${days.map(() => '?').join(',')})`,
+    ...days,
+  );
+  return new Map(rows.map((r) => [r.day, r.salt]));
+}
+
+export async function deleteSaltsBefore(db: Db, oldestKept: string): Promise<void> {
+  await db.$executeRawUnsafe('DELETE FROM visitor_salts WHERE day < ?', oldestKept);
+}
+
+/** Deletes events with timestamp < cutoff site by site (each delete then uses the (site_id, timestamp) index). */
+export async function deleteEventsBefore(db: Db, cutoffMs: number): Promise<number> {
+  const sites = await queryRows<{ site_id: string }>(db, 'SELECT DISTINCT site_id FROM rollup_daily');
+  let deleted = 0;
+  for (const { site_id } of sites) {
+    deleted += await db.$executeRawUnsafe('DELETE FROM events WHERE site_id = ? AND timestamp < ?', site_id, cutoffMs);
+  }
+  return deleted;
+}
+
+const ROLLUP_COUNTS = `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (SELECT count(*) FROM rollup_daily) AS daily,
+  (SELECT count(*) FROM rollup_hourly_users) AS hourly_users, (SELECT count(*) FROM rollup_daily_users) AS daily_users,
+  (SELECT count(*) FROM rollup_daily_uniques) AS daily_uniques, (SELECT count(*) FROM rollup_days) AS days,
+  (SELECT count(*) FROM rollup_paths) AS paths`;
+
+/** One transaction: SQLite's single writer lock keeps concurrent flushes (of any process) out meanwhile. */
+export async function rebuildRollups(db: Db): Promise<RebuildResult | null> {
+  const [oldest] = await queryRows<{ ts: string | number | null }>(db, 'SELECT min(timestamp) AS ts FROM events');
+  if (oldest?.ts === null || oldest?.ts === undefined) return null;
+  const fromDay = dayOf(Number(oldest.ts));
+  await inTransaction(db, async (tx) => {
+    for (const sql of rebuildSql(fromDay)) await tx.executeRaw(sqlQuery(sql));
+  });
+  const [counts] = await queryRows<Record<string, string | number>>(db, ROLLUP_COUNTS);
+  return { fromDay, rows: Object.fromEntries(Object.entries(counts ?? {}).map(([k, v]) => [k, Number(v)])) };
+}
+
+/** A new row of pulse_instances (AUTOINCREMENT: a number never handed out before). */
+export async function claimInstance(db: Db): Promise<number> {
+  const [row] = await queryRows<{ id: string | number }>(
+    db,
+    'INSERT INTO pulse_instances (started_at) VALUES (?) RETURNING id',
+    Date.now(),
+  );
+  return Number(row?.id);
+}
