@@ -2,7 +2,7 @@
 // fresh SQLite file, 127.0.0.1) holds many graphql-ws subscribers opened by a load generator in a
 // separate process (live-clients.ts). Measured in one run:
 //  1. baseline: one subscriber, push latency (recordEvent answer → push arrival);
-//  2. N subscribers (default 10,000: half on one hot site, the rest spread over --sites sites):
+//  2. N subscribers (default 10,000: --hot (1,000) on one hot site, the rest over --sites (90) sites):
 //     push latency on every socket of the hot site and of small sites, p50/p99 per socket and per
 //     round (the last socket of the round), with ratios to the baseline;
 //  3. memory per idle subscriber: the server's RSS (/proc) after a GC before and after connecting,
@@ -10,7 +10,7 @@
 // Latency starts at the recordEvent answer: with PULSE_FLUSH_BATCH_SIZE=1 the flush starts at
 // accept, so it counts the flush's write too (an upper bound on flush → push). Rounds are
 // --gap ms apart (more than PULSE_LIVE_INTERVAL_MS), so each push is a site's first in its window.
-// Flags: --subscribers N --sites S --rounds R --gap MS --live-interval MS --json FILE, --cpu-prof DIR
+// Flags: --subscribers N --hot H --sites S --rounds R --gap MS --live-interval MS --json FILE, --cpu-prof DIR
 // (the server's V8 profile; summarise it with `tsx test/bench/cpu-profile.ts <file>`).
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,8 @@ import { procStatusBytes, startChild } from './processes.js';
 const { values } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '10000' },
-    sites: { type: 'string', default: '50' },
+    hot: { type: 'string', default: '1000' },
+    sites: { type: 'string', default: '90' },
     rounds: { type: 'string', default: '20' },
     gap: { type: 'string', default: '400' },
     'live-interval': { type: 'string', default: '250' },
@@ -38,7 +39,7 @@ const N = Number(values.subscribers);
 const SITES = Number(values.sites);
 const ROUNDS = Number(values.rounds);
 const GAP = Number(values.gap);
-const HOT = Math.ceil(N / 2);
+const HOT = Math.min(N, Number(values.hot));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** the soft and hard limit on open files of this process (children inherit them) */
