@@ -104,7 +104,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const ids = await EventIds.start(() => storage.claimInstance());
   const ingest = new Ingest(buffer, flusher, ids, [dropBots(bots), deriveVisitorId(visitors)]);
   ingest.allowedSites = config.PULSE_ALLOWED_SITES.length > 0 ? new Set(config.PULSE_ALLOWED_SITES) : null;
-  metrics?.bind({ ingest, flusher, buffer, bots, live });
+  metrics?.bind({ ingest, flusher, buffer, bots, live, changeFeed });
   const rateLimit = RateLimitGuard.fromConfig(config, () => ingest.refused.rate_limited++);
   const services: Services = {
     config,

@@ -6,6 +6,7 @@ import type { Flusher } from './ingestion/flusher.js';
 import type { Ingest, RefusalReason } from './ingestion/ingest.js';
 import type { BotCount } from './ingestion/pipeline.js';
 import type { RingBuffer } from './ingestion/ring-buffer.js';
+import type { ChangeFeed } from './live/change-feed.js';
 import type { LiveStats } from './live/live-stats.js';
 
 export interface MetricSources {
@@ -14,6 +15,8 @@ export interface MetricSources {
   buffer: RingBuffer<unknown>;
   bots: BotCount;
   live: LiveStats;
+  /** the Redis change feed, with REDIS_URL */
+  changeFeed?: ChangeFeed | null;
 }
 
 const REFUSAL_REASONS: readonly RefusalReason[] = [
@@ -109,6 +112,31 @@ export class Metrics {
   /** Connects the metrics to what they read (built after the flusher, which reports to observeFlush). */
   bind(sources: MetricSources): void {
     this.sources = sources;
+    const feed = sources.changeFeed;
+    if (!feed) return;
+    const registers = [this.registry];
+    new Gauge({
+      name: 'pulse_live_feed_up',
+      help: '1 while the Redis change feed (REDIS_URL) is connected and subscribed, 0 while live updates are degraded.',
+      registers,
+      collect() {
+        this.set(feed.state.ok ? 1 : 0);
+      },
+    });
+    const kinds = (['published', 'dropped', 'received'] as const).map(
+      (kind) => [kind, growth(() => feed.counts[kind])] as const,
+    );
+    const messages = new Counter({
+      name: 'pulse_live_feed_messages_total',
+      help: 'Change-feed messages: published to Redis, dropped (Redis unreachable), received from other instances.',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        for (const [kind, add] of kinds) add(this.labels(kind));
+      },
+    });
+    // every kind shown from the first scrape, at 0 until it happens
+    for (const [kind] of kinds) messages.labels(kind).inc(0);
   }
 
   /** The flusher's onWrite hook. */

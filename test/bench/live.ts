@@ -148,7 +148,13 @@ function ask<T extends ClientReply['type']>(cmd: ClientCommand, type: T): Promis
   });
 }
 
-const results: Record<string, unknown> = { subscribers: N, hotSubscribers: HOT, sites: SITES, rounds: ROUNDS, gapMs: GAP };
+const results: Record<string, unknown> = {
+  subscribers: N,
+  hotSubscribers: HOT,
+  sites: SITES,
+  rounds: ROUNDS,
+  gapMs: GAP,
+};
 try {
   // 1. Baseline: one subscriber alone.
   await ask({ type: 'connect', wsUrl, sites: [{ siteId: 'solo', count: 1 }], concurrency: 1 }, 'connected');

@@ -134,6 +134,11 @@ describeWith(['Redis'], 'Redis restarted under load', () => {
       const localSubscriber = liveOnA;
       await localSubscriber.waitFor((st) => st.totalEvents >= acceptedWhileDown + 100);
       expect(redisUp()).toBe(false);
+      // A's flushes meanwhile were dropped, not queued
+      const metrics = await (await fetch(`${a.baseUrl}/metrics`)).text();
+      const dropped = /^pulse_live_feed_messages_total\{kind="dropped"\} (\S+)$/m.exec(metrics)?.[1];
+      expect(Number(dropped)).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^pulse_live_feed_up 0$/m);
     } finally {
       await startRedis();
     }

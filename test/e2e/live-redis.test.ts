@@ -74,6 +74,17 @@ describeWith(['Redis'], 'liveStats across two instances over Redis', () => {
     await recordPageView(a, siteId, '/again');
     expect(await live.waitFor((s) => s.totalEvents === 2)).toMatchObject({ totalViews: 2 });
     expect(live.closes).toBe(0);
+
+    // /metrics shows the feed up, A's messages published and B's received
+    const metric = async (server: RunningServer, name: string) => {
+      const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+    };
+    expect(await metric(a, 'pulse_live_feed_up')).toBe(1);
+    expect(await metric(a, 'pulse_live_feed_messages_total{kind="published"}')).toBeGreaterThanOrEqual(2);
+    expect(await metric(b, 'pulse_live_feed_messages_total{kind="received"}')).toBeGreaterThanOrEqual(2);
+    expect(await metric(a, 'pulse_live_feed_messages_total{kind="dropped"}')).toBe(0);
   });
 
   it('keeps the Redis password out of logs and /readyz', async () => {
