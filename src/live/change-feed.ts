@@ -126,6 +126,18 @@ export function createRedisChangeFeed(url: string, instanceId: string, handlers:
   // The Yoga pubsub over Redis: publish() becomes PUBLISH, subscribe() a SUBSCRIBE. The clients
   // passed in are wrapped so that a failed command settles here, never as an unhandled rejection.
   const eventTarget = createRedisEventTarget<CustomEvent>({
+    // Anything on the channel that is not JSON (another program, a typo in redis-cli) is skipped,
+    // never thrown inside ioredis's message handler.
+    serializer: {
+      stringify: (message) => JSON.stringify(message),
+      parse: (text) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return null;
+        }
+      },
+    },
     publishClient: {
       publish: (channel: string, message: string) => {
         if (publisher.status !== 'ready') {
@@ -152,7 +164,8 @@ export function createRedisChangeFeed(url: string, instanceId: string, handlers:
   const incoming = pubsub.subscribe(CHANGES_CHANNEL);
   void (async () => {
     for await (const message of incoming) {
-      if (!message || message.from === instanceId || !Array.isArray(message.sites)) continue;
+      if (typeof message !== 'object' || message === null || !Array.isArray(message.sites)) continue;
+      if (message.from === instanceId) continue;
       counts.received++;
       handlers.onChange(message.sites.filter((s): s is string => typeof s === 'string'));
     }

@@ -55,6 +55,7 @@ describe('health routes', () => {
     const res = await fetch(`${file.server.baseUrl}/readyz`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ status: 'ready' });
+    // each dependency named with ok (no `live` without REDIS_URL)
+    expect(await res.json()).toEqual({ status: 'ready', database: 'ok', buffer: 'ok', flush: 'ok' });
   });
 });

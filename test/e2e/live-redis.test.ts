@@ -1,7 +1,9 @@
 // liveStats across instances: two built servers on one SQLite file (only A takes events, B reads
 // the same file). With REDIS_URL, A's flush reaches a subscriber on B over Redis pub/sub; without
 // it, B never hears of A's change although the event is stored (so Redis is what carries it).
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHANGES_CHANNEL } from '../../src/live/change-feed.js';
 import { freshDatabase } from '../helpers/db.js';
 import { gql, RECORD_EVENT, siteStats, todayUtc, waitUntil } from '../helpers/e2e.js';
 import { type LiveSubscription, subscribeLive } from '../helpers/live.js';
@@ -85,6 +87,24 @@ describeWith(['Redis'], 'liveStats across two instances over Redis', () => {
     expect(await metric(a, 'pulse_live_feed_messages_total{kind="published"}')).toBeGreaterThanOrEqual(2);
     expect(await metric(b, 'pulse_live_feed_messages_total{kind="received"}')).toBeGreaterThanOrEqual(2);
     expect(await metric(a, 'pulse_live_feed_messages_total{kind="dropped"}')).toBe(0);
+  });
+
+  it('skips messages on the channel that are not a change report, and carries on', async () => {
+    const siteId = 'junk-on-channel';
+    const live = await subscribeLive(b.wsUrl, siteId);
+    subscriptions.push(live);
+    const redis = new Redis(REDIS_URL);
+    try {
+      for (const junk of ['not json', '{"from":"x","sites":"nope"}', 'null', '[1,2]', '{"sites":[42]}']) {
+        await redis.publish(CHANGES_CHANNEL, junk);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    await recordPageView(a, siteId, '/after-junk');
+    expect(await live.waitFor((s) => s.totalEvents === 1)).toMatchObject({ siteId, totalViews: 1 });
+    expect(b.proc.exitCode).toBeNull();
+    expect((await readyBody(b)).body.live).toBe('ok');
   });
 
   it('keeps the Redis password out of logs and /readyz', async () => {

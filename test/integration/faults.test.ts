@@ -112,9 +112,12 @@ describe('database faults', () => {
 
         const ready = await fetch(`${baseUrl}/readyz`);
         expect(ready.status).toBe(503);
-        const readyBody = (await ready.json()) as { status: string; problems: string[] };
+        const readyBody = (await ready.json()) as { status: string; problems: string[]; flush: string };
         expect(readyBody.status).toBe('unavailable');
         expect(readyBody.problems.join(' ')).toMatch(/flushes failing/);
+        // the body names the failing dependency, and the ones still fine
+        expect(readyBody).toMatchObject({ database: 'ok', buffer: 'ok' });
+        expect(readyBody.flush).toMatch(/^failing: /);
 
         const metrics = await scrape(baseUrl);
         expect(metricValue(metrics, 'pulse_flusher_healthy')).toBe(0);
