@@ -92,6 +92,8 @@ interface Visit {
   page: Page;
   /** requests the page made to Pulse, other than loading pulse.js */
   sent: Sent[];
+  /** uncaught errors and console errors of the page */
+  errors: string[];
 }
 
 interface VisitOptions {
@@ -106,11 +108,19 @@ interface VisitOptions {
  * storage) and returns once the page has loaded (a deferred script has run by then).
  */
 async function visit(name: string, body: string, path = '/', { initScript, host }: VisitOptions = {}): Promise<Visit> {
-  pageHtml.set(name, `<!doctype html><html><head><title>${name}</title>${body}</head><body>${name}</body></html>`);
+  pageHtml.set(
+    name,
+    `<!doctype html><html><head><title>${name}</title><link rel="icon" href="data:,">${body}</head><body>${name}</body></html>`,
+  );
   const context = await browser.newContext({ userAgent: DESKTOP_UA });
   const page = await context.newPage();
   if (initScript) await page.addInitScript(initScript);
   const sent: Sent[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.origin !== file.server.baseUrl || url.pathname === '/pulse.js') return;
@@ -124,7 +134,13 @@ async function visit(name: string, body: string, path = '/', { initScript, host 
   const [pathname, hash = ''] = path.split('#');
   const origin = host ? pagesUrl.replace('127.0.0.1', host) : pagesUrl;
   await page.goto(`${origin}${pathname}?t=${name}${hash ? `#${hash}` : ''}`);
-  return { context, page, sent };
+  return { context, page, sent, errors };
+}
+
+/** Closes the visit's browser context; the tracker must not have caused a single page error. */
+async function leave(v: Visit): Promise<void> {
+  expect(v.errors).toEqual([]);
+  await v.context.close();
 }
 
 /** Waits until the site has `events` events stored, then gives its stats. */
@@ -225,7 +241,7 @@ describe('pulse.js on a page of another origin', () => {
       ['', 0, 0],
     );
     expect(pagesRequested.filter((p) => p === '/event' || p === '/pixel.gif')).toEqual([]);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('falls back to fetch with keepalive without sendBeacon', async () => {
@@ -249,7 +265,7 @@ describe('pulse.js on a page of another origin', () => {
       expect(s.contentType).toMatch(/^text\/plain/);
     }
     expect(await v.context.cookies()).toEqual([]);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('falls back to the pixel without sendBeacon and fetch', async () => {
@@ -272,7 +288,7 @@ describe('pulse.js on a page of another origin', () => {
     expect(v.sent).toHaveLength(3);
     for (const s of v.sent) expect(s).toMatchObject({ method: 'GET', path: '/pixel.gif', resourceType: 'image' });
     expect(await v.context.cookies()).toEqual([]);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('counts hash changes as navigation with data-hash', async () => {
@@ -289,7 +305,7 @@ describe('pulse.js on a page of another origin', () => {
       { path: '/h#two', views: 1 },
       { path: '/k', views: 1 },
     ]);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('sends to the data-api base when the script is served from elsewhere', async () => {
@@ -305,7 +321,7 @@ describe('pulse.js on a page of another origin', () => {
     expect(stats.topPaths).toEqual([{ path: '/from-elsewhere', views: 1 }]);
     expect(v.sent).toEqual([{ method: 'POST', path: '/event', resourceType: 'ping', contentType: expect.any(String) }]);
     expect(pagesRequested.slice(before)).toEqual(['/from-elsewhere', '/copy-of-pulse.js']);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 });
 
@@ -322,7 +338,7 @@ describe('pulse.js sends nothing', () => {
       window.pulse?.('signup');
     });
     await expectNothingSent(v, site);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('with data-respect-dnt when Global Privacy Control is on', async () => {
@@ -334,7 +350,7 @@ describe('pulse.js sends nothing', () => {
     });
     await v.page.evaluate(() => window.pulse?.('signup'));
     await expectNothingSent(v, site);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('but Do-Not-Track alone (no data-respect-dnt) does not stop it', async () => {
@@ -345,7 +361,7 @@ describe('pulse.js sends nothing', () => {
       },
     });
     expect((await statsOnceStored(site, 1)).totalViews).toBe(1);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('when localStorage.pulse_ignore is "true"', async () => {
@@ -358,7 +374,7 @@ describe('pulse.js sends nothing', () => {
       window.pulse?.('signup');
     });
     await expectNothingSent(v, site);
-    await v.context.close();
+    await leave(v);
   }, 60_000);
 
   it('on a localhost page without data-include-localhost', async () => {
@@ -372,7 +388,7 @@ describe('pulse.js sends nothing', () => {
         window.pulse?.('signup');
       });
       await expectNothingSent(v, site);
-      await v.context.close();
+      await leave(v);
     }
   }, 60_000);
 });
