@@ -2,7 +2,7 @@
 // page on another origin with the one-line snippet of docs/tracker.md: what it sends, by which
 // transport, and what it leaves alone (cookies, storage, opted-out visitors, localhost).
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,9 @@ let browser: Browser;
 /** The other origin: serves registered pages (`?t=<name>`) at any path, and a copy of pulse.js. */
 let pages: Server;
 let pagesUrl: string;
+/** the same pages on the IPv6 loopback address */
+let pagesV6: Server;
+let pagesV6Url: string;
 const pageHtml = new Map<string, string>();
 /** Paths the page origin was asked for (to see that no event went there). */
 const pagesRequested: string[] = [];
@@ -47,7 +50,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  pages = createServer((req, res) => {
+  const servePage = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://pages');
     pagesRequested.push(url.pathname);
     if (url.pathname === '/copy-of-pulse.js') {
@@ -62,14 +65,19 @@ beforeAll(async () => {
     const html = pageHtml.get(url.searchParams.get('t') ?? '');
     res.writeHead(html === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html ?? 'no such page');
-  });
+  };
+  pages = createServer(servePage);
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   pagesUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+  pagesV6 = createServer(servePage);
+  await new Promise<void>((resolve) => pagesV6.listen(0, '::1', resolve));
+  pagesV6Url = `http://[::1]:${(pagesV6.address() as AddressInfo).port}`;
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => pages?.close(resolve));
+  await new Promise((resolve) => pagesV6?.close(resolve));
 });
 
 /** The one-line snippet with the given data-* attributes (true: present without a value). */
@@ -99,15 +107,20 @@ interface Visit {
 interface VisitOptions {
   /** runs in the page before its own scripts */
   initScript?: () => void;
-  /** the page origin's host name (default 127.0.0.1) */
-  host?: string;
+  /** the page origin (default pagesUrl, on 127.0.0.1) */
+  origin?: string;
 }
 
 /**
  * Opens `path` of the page origin showing `body` in a fresh browser context (no cookies, no
  * storage) and returns once the page has loaded (a deferred script has run by then).
  */
-async function visit(name: string, body: string, path = '/', { initScript, host }: VisitOptions = {}): Promise<Visit> {
+async function visit(
+  name: string,
+  body: string,
+  path = '/',
+  { initScript, origin = pagesUrl }: VisitOptions = {},
+): Promise<Visit> {
   pageHtml.set(
     name,
     `<!doctype html><html><head><title>${name}</title><link rel="icon" href="data:,">${body}</head><body>${name}</body></html>`,
@@ -132,7 +145,6 @@ async function visit(name: string, body: string, path = '/', { initScript, host 
     });
   });
   const [pathname, hash = ''] = path.split('#');
-  const origin = host ? pagesUrl.replace('127.0.0.1', host) : pagesUrl;
   await page.goto(`${origin}${pathname}?t=${name}${hash ? `#${hash}` : ''}`);
   return { context, page, sent, errors };
 }
@@ -379,9 +391,13 @@ describe('pulse.js sends nothing', () => {
 
   it('on a localhost page without data-include-localhost', async () => {
     const site = 'tracker-localhost';
-    // 127.0.0.1 is the pages' host here; a "localhost" host name must be skipped just the same.
-    for (const host of ['127.0.0.1', 'localhost']) {
-      const v = await visit(`local-${host}`, snippet({ site }), '/', { host });
+    const hosts: [host: string, origin: string][] = [
+      ['127.0.0.1', pagesUrl],
+      ['localhost', pagesUrl.replace('127.0.0.1', 'localhost')],
+      ['[::1]', pagesV6Url],
+    ];
+    for (const [host, origin] of hosts) {
+      const v = await visit(`local-${host}`, snippet({ site }), '/', { origin });
       expect(await v.page.evaluate(() => location.hostname)).toBe(host);
       await v.page.evaluate(() => {
         history.pushState({}, '', '/elsewhere');
