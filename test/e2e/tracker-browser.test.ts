@@ -1,12 +1,13 @@
 // The pulse.js tracker in a real browser (Debian's Chromium through playwright-core), embedded by a
 // page on another origin with the one-line snippet of docs/tracker.md: what it sends, by which
 // transport, and what it leaves alone (cookies, storage, opted-out visitors, localhost).
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SiteStatsData, siteStats, storedEvents } from '../helpers/e2e.js';
+import { tmpDir } from '../helpers/global-setup.js';
 import { serverForFile } from '../helpers/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -104,6 +105,11 @@ interface Visit {
   errors: string[];
 }
 
+function pageDocument(name: string, body: string): string {
+  // (an empty icon: the browser asks the page origin for nothing but the page)
+  return `<!doctype html><html><head><title>${name}</title><link rel="icon" href="data:,">${body}</head><body>${name}</body></html>`;
+}
+
 interface VisitOptions {
   /** runs in the page before its own scripts */
   initScript?: () => void;
@@ -121,10 +127,7 @@ async function visit(
   path = '/',
   { initScript, origin = pagesUrl }: VisitOptions = {},
 ): Promise<Visit> {
-  pageHtml.set(
-    name,
-    `<!doctype html><html><head><title>${name}</title><link rel="icon" href="data:,">${body}</head><body>${name}</body></html>`,
-  );
+  pageHtml.set(name, pageDocument(name, body));
   const context = await browser.newContext({ userAgent: DESKTOP_UA });
   const page = await context.newPage();
   if (initScript) await page.addInitScript(initScript);
@@ -175,6 +178,8 @@ function storedTypesAndPaths(siteId: string): string[] {
  */
 let controls = 0;
 async function expectNothingSent(v: Visit, siteId: string): Promise<void> {
+  // The tracker did load (these pages have no queue snippet: window.pulse is the tracker's own).
+  expect(await v.page.evaluate(() => typeof window.pulse)).toBe('function');
   const control = `control-${++controls}`;
   await v.page.evaluate(
     ([url, site]) =>
@@ -406,5 +411,15 @@ describe('pulse.js sends nothing', () => {
       await expectNothingSent(v, site);
       await leave(v);
     }
+  }, 60_000);
+
+  it('on a file: page without data-include-localhost', async () => {
+    const site = 'tracker-file';
+    writeFileSync(`${tmpDir()}/tracker-file-page.html`, pageDocument('file', snippet({ site })));
+    const v = await visit('file', '', '/tracker-file-page.html', { origin: `file://${tmpDir()}` });
+    expect(await v.page.evaluate(() => location.protocol)).toBe('file:');
+    await v.page.evaluate(() => window.pulse?.('signup'));
+    await expectNothingSent(v, site);
+    await leave(v);
   }, 60_000);
 });
