@@ -2,8 +2,8 @@
 // 1. random and malformed requests (methods, paths, query strings, headers, bodies) never get a
 //    5xx and never bring the server down, and whatever they got stored is a valid event;
 // 2. random candidate events, valid and invalid, sent through every ingest route (GraphQL one and
-//    batch, REST JSON and beacon, pixel) are accepted exactly when API.md's rules say they are
-//    valid, and exactly the accepted ones are stored.
+//    batch, REST JSON and beacon, pixel) are accepted exactly when the rules of docs/api.md say
+//    they are valid, and exactly the accepted ones are stored.
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
@@ -48,7 +48,8 @@ function send(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The rules of API.md, written out again independently of src/ingestion/request.ts.
+// The rules of docs/api.md ("Schema", "Tracking pixel", "REST routes"), written out again
+// independently of src/ingestion/request.ts.
 
 const SITE_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
