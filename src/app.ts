@@ -16,6 +16,7 @@ import { handlePixel } from './http/pixel.js';
 import { RateLimitGuard } from './http/rate-limit.js';
 import { sendError, sendJson } from './http/respond.js';
 import { handleEvent, handleStats } from './http/rest.js';
+import { createTrackerRoute } from './http/tracker.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
 import { EventIds } from './ingestion/event-ids.js';
 import { Flusher } from './ingestion/flusher.js';
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     }),
   });
 
+  const handleTracker = createTrackerRoute();
   const graphqlFastPath = createGraphQLFastPath(yoga, config.PULSE_API_KEYS, config.PULSE_MAX_BODY_BYTES);
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -192,6 +194,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
             return;
           }
           handled = handleMetrics(req, res, metrics, config.PULSE_API_KEYS);
+          break;
+        case '/pulse.js':
+          handled = handleTracker(req, res);
           break;
         case '/healthz':
           handled = handleHealth(res);

@@ -1,5 +1,5 @@
-// Pulse's own failures, each with the public code of API.md; adapters turn them into GraphQL
-// errors or HTTP statuses.
+// Pulse's own failures, each with its public code (docs/api.md, "Errors"); adapters turn them
+// into GraphQL errors or HTTP statuses.
 import { GraphQLError } from 'graphql';
 import { describeProblems, type InputProblem } from './ingestion/request.js';
 

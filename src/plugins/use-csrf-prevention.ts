@@ -3,9 +3,9 @@
 // without a CORS preflight ("simple": GET, or a form / text/plain body) must carry one of
 // `requestHeaders`, which a page on another origin cannot add without a preflight. JSON POSTs
 // (every GraphQL client, GraphiQL) are always preflighted cross-site and pass untouched.
-// One exception: GET with `Accept: text/event-stream`, the SSE subscription route of API.md,
-// because EventSource cannot set headers; it is read-only, and the protected stats need an
-// `Authorization` header, which EventSource cannot send either.
+// One exception: GET with `Accept: text/event-stream`, the SSE subscription route (docs/api.md,
+// "Endpoints"), because EventSource cannot set headers; it is read-only, and the protected stats
+// need an `Authorization` header, which EventSource cannot send either (docs/security.md, "Access").
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
 /** Content types a browser sends cross-site without asking first (the CORS "simple" ones). */

@@ -1,6 +1,6 @@
-// Gives the input errors graphql-js raises before any resolver runs the BAD_USER_INPUT code of
-// API.md: scalar values it could not parse (in the document or in variables), and variables
-// that do not coerce at all (a required field missing, a wrong type).
+// Gives the input errors graphql-js raises before any resolver runs the BAD_USER_INPUT code
+// (docs/api.md, "Errors"): scalar values it could not parse (in the document or in variables),
+// and variables that do not coerce at all (a required field missing, a wrong type).
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, maskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { ScalarInputError } from '../builder.js';

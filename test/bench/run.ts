@@ -39,7 +39,10 @@ const HELP = `npm run bench -- [flags]
   --skip-flush       only the HTTP benchmark
   --cpu-prof         run Pulse under --cpu-prof and print where its CPU time went
   --json FILE        also write every result as JSON
-  --keep             keep the temporary directory (databases, profiles)`;
+  --keep             keep the temporary directory (databases, profiles)
+  --db postgres      instead: flush, end-to-end and stats on PostgreSQL against their baselines
+                     (test/bench/postgres.ts; with --flush-rows, --rounds, --e2e-events N,
+                     --stats-events N)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -57,8 +60,17 @@ const { values: flags } = parseArgs({
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
+    'e2e-events': { type: 'string' },
+    'stats-events': { type: 'string' },
   },
 });
+
+// --db postgres: the PostgreSQL benchmark (test/bench/postgres.ts), which reads the same argv.
+if (flags.db === 'postgres') {
+  await import('./postgres.js');
+  process.exit(0);
+}
 
 function positive(name: string, value: string | undefined, min = 1): number {
   const n = Number(value);

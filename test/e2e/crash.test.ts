@@ -1,7 +1,7 @@
 // kill -9: the database stays intact (PRAGMA integrity_check), the server starts again on it, and
-// what is lost is exactly what was accepted but not yet flushed (README, Durability). Also a kill
-// in the middle of flushing under load: each flush commits whole or not at all (events and the
-// stats rollups together), so the stats agree with the rows after the restart.
+// what is lost is exactly what was accepted but not yet flushed (docs/api.md, "Ingestion
+// semantics"). Also a kill in the middle of flushing under load: each flush commits whole or not
+// at all (events and the stats rollups together), so the stats agree with the rows after the restart.
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countStoredEvents, freshDatabase } from '../helpers/db.js';

@@ -35,7 +35,7 @@ describe('GraphiQL', () => {
 
   it('GET /graphql with a query and no HTML Accept still answers GraphQL, not GraphiQL', async () => {
     const res = await fetch(`${file.server.graphqlUrl}?query=${encodeURIComponent('{ __typename }')}`, {
-      // a GET query needs a CSRF header (README, Security and reliability)
+      // a GET query needs a CSRF header (docs/security.md, "Access")
       headers: { accept: 'application/graphql-response+json', 'x-graphql-csrf': '1' },
     });
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
 // GET /pixel.gif on the real server: the image it answers, the event it records, and the
-// defaults and anonymous visitor ids of API.md (Pixel).
+// defaults and anonymous visitor ids of docs/api.md, "Tracking pixel".
 import { describe, expect, it } from 'vitest';
 import { countStoredEvents } from '../helpers/db.js';
 import { allStoredText, siteStats, storedEvents, todayUtc, waitUntil } from '../helpers/e2e.js';

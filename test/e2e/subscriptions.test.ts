@@ -162,7 +162,7 @@ describe('liveStats over SSE', () => {
     }
   });
 
-  it('serves GET /graphql with Accept: text/event-stream too (the route API.md names)', async () => {
+  it('serves GET /graphql with Accept: text/event-stream too (the SSE route docs/api.md names)', async () => {
     const siteId = 'live-sse-get';
     const controller = new AbortController();
     const url = new URL(file.server.graphqlUrl);

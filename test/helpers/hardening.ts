@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach } from 'vitest';
 import type { PulseApp } from '../../src/app.js';
 import { SqliteStorage } from '../../src/storage/sqlite/index.js';
@@ -132,5 +133,79 @@ export function diskFull(app: PulseApp): Fault {
     stop: async () => {
       await onWriterConnection(app, 'PRAGMA max_page_count = 1073741823');
     },
+  };
+}
+
+/**
+ * PostgreSQL: another session holds an EXCLUSIVE lock on rollup_days (reads go on; every flush
+ * waits at its rollup_days upsert until the lock is released).
+ */
+export function pgLockedByAnotherWriter(url: string): Fault {
+  let other: pg.Client | null = null;
+  return {
+    name: 'rollups locked by another session',
+    start: async () => {
+      other = new pg.Client({ connectionString: url });
+      other.on('error', () => undefined);
+      await other.connect();
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE rollup_days IN EXCLUSIVE MODE');
+    },
+    stop: async () => {
+      await other?.query('ROLLBACK');
+      await other?.end();
+      other = null;
+    },
+  };
+}
+
+/**
+ * PostgreSQL: every connection of the app is terminated by the server (as on a failover or an
+ * administrator's pg_terminate_backend): whatever a flush had in hand fails and is retried on a
+ * new connection.
+ */
+export function pgConnectionsKilled(url: string): Fault {
+  return {
+    name: 'connections terminated',
+    start: async () => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        );
+      } finally {
+        await admin.end();
+      }
+    },
+    stop: async () => undefined,
+  };
+}
+
+/**
+ * PostgreSQL: the database turns read-only (as after a failover to a standby): new sessions
+ * default to read-only transactions, and the app's sessions are terminated so it reconnects into
+ * them; every flush then fails until the fault stops.
+ */
+export function pgReadOnly(url: string): Fault {
+  const name = new URL(url).pathname.slice(1);
+  const set = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // (a session opened while the fault is on is read-only too)
+      await admin.query('SET default_transaction_read_only = off');
+      await admin.query(sql);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+    } finally {
+      await admin.end();
+    }
+  };
+  return {
+    name: 'database read-only',
+    start: () => set(`ALTER DATABASE "${name}" SET default_transaction_read_only = on`),
+    stop: () => set(`ALTER DATABASE "${name}" RESET default_transaction_read_only`),
   };
 }

@@ -5,7 +5,10 @@
 import { afterEach, expect, it } from 'vitest';
 import { buildApp, type PulseApp } from '../../src/app.js';
 import { configWith } from '../../src/config.js';
+import { dayOf } from '../../src/core/time.js';
 import { createLogger } from '../../src/logger.js';
+import { siteStats } from '../../src/stats/site-stats.js';
+import { openStorage } from '../../src/storage/open.js';
 import { type Backend, countStored, describeBackends, freshStorageUrl, rawQuery } from '../helpers/backends.js';
 import { RECORD_EVENTS } from '../helpers/e2e.js';
 
@@ -80,5 +83,32 @@ describeBackends('many instances on one database', (backend) => {
     expect(Number(ids?.n)).toBe(accepted);
     const stats = await gql(a, '{ siteStats(siteId: "multi") { totalEvents uniqueUsers } }', {});
     expect(stats.data).toEqual({ siteStats: { totalEvents: 1000, uniqueUsers: 9 } });
+  });
+});
+
+describeBackends('many writers, the same user on different days', (backend) => {
+  it('count the user once over both days however the two flushes interleave', async () => {
+    const { url } = await freshStorageUrl(backend);
+    const [a, b] = [await openStorage(url), await openStorage(url)];
+    try {
+      const day5 = Date.UTC(2025, 10, 5, 10);
+      const day6 = Date.UTC(2025, 10, 6, 15);
+      let id = 1;
+      const sites: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        // no rollup row in common (other day, hour, type and path), so neither flush waits for the other
+        const siteId = `race-${i}`;
+        sites.push(siteId);
+        const one = { id: id++, siteId, eventType: 'click', path: '/a', userId: 'u', timestamp: day5 };
+        const other = { id: id++, siteId, eventType: 'signup', path: '/b', userId: 'u', timestamp: day6 };
+        await Promise.all([a.writeBatch([one]), b.writeBatch([other])]);
+      }
+      for (const siteId of sites) {
+        const both = await siteStats(a, { siteId, fromDay: dayOf(day5), toDay: dayOf(day6) });
+        expect(both.uniqueUsers, siteId).toBe(1);
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });

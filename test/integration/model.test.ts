@@ -1,15 +1,26 @@
 // Model-based test (fast-check commands): random sequences of accepting events (GraphQL, REST,
 // pixel; single and batch; some invalid batches), database faults switched on and off under the
-// running flusher (locked by another writer, read-only, full), pauses for the flusher, and checks.
+// running flusher (SQLite: locked by another writer, read-only, full; PostgreSQL: rollups locked by
+// another session, read-only, connections terminated), pauses for the flusher, and checks. On both backends.
 // The model is the list of accepted events. Always: nothing is stored that was not accepted, and
 // nothing twice. With no fault: after a flush, stored == accepted and siteStats (all time and per
 // day) equals the numbers computed from the model.
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type TestApp, testApp } from '../helpers/app.js';
+import { describeBackends, rawQuery } from '../helpers/backends.js';
 import { RECORD_EVENT, RECORD_EVENTS } from '../helpers/e2e.js';
-import { BROWSER_UA, diskFull, type Fault, listen, lockedByAnotherWriter, readOnly } from '../helpers/hardening.js';
+import {
+  BROWSER_UA,
+  diskFull,
+  type Fault,
+  listen,
+  lockedByAnotherWriter,
+  pgConnectionsKilled,
+  pgLockedByAnotherWriter,
+  pgReadOnly,
+  readOnly,
+} from '../helpers/hardening.js';
 
 interface ModelEvent {
   siteId: string;
@@ -19,7 +30,7 @@ interface ModelEvent {
   timestamp: number;
 }
 
-type FaultKind = 'locked' | 'readOnly' | 'full';
+type FaultKind = 'locked' | 'readOnly' | 'full' | 'killed';
 
 interface Model {
   /** this run's two sites (the runs share one app) */
@@ -31,7 +42,7 @@ interface Model {
 interface Real {
   t: TestApp;
   baseUrl: string;
-  faults: Record<FaultKind, Fault>;
+  faults: Partial<Record<FaultKind, Fault>>;
 }
 
 const DAYS = ['2025-11-14', '2025-11-15', '2025-11-16'];
@@ -130,7 +141,7 @@ class StartFault implements fc.AsyncCommand<Model, Real> {
   constructor(readonly kind: FaultKind) {}
   check = (m: Readonly<Model>) => m.fault === null;
   async run(m: Model, r: Real): Promise<void> {
-    await r.faults[this.kind].start();
+    await r.faults[this.kind]?.start();
     m.fault = this.kind;
   }
   toString = () => `fault on: ${this.kind}`;
@@ -139,7 +150,7 @@ class StartFault implements fc.AsyncCommand<Model, Real> {
 class StopFault implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => m.fault !== null;
   async run(m: Model, r: Real): Promise<void> {
-    await r.faults[m.fault as FaultKind].stop();
+    await r.faults[m.fault as FaultKind]?.stop();
     m.fault = null;
   }
   toString = () => 'fault off';
@@ -149,7 +160,7 @@ class Pause implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 15));
-    expectStoredWithin(m, r);
+    await expectStoredWithin(m, r);
   }
   toString = () => 'pause';
 }
@@ -164,25 +175,23 @@ class Check implements fc.AsyncCommand<Model, Real> {
 }
 
 /** The run's stored rows, and how many ids are stored twice (over all runs). */
-function storedRows(m: Model, r: Real): { rows: number; repeatedIds: number } {
-  const db = new Database(r.t.dbPath, { readonly: true });
-  try {
-    const { rows } = db
-      .prepare(`SELECT COUNT(*) AS rows FROM events WHERE site_id IN (${m.sites.map(() => '?').join(',')})`)
-      .get(...m.sites) as { rows: number };
-    const all = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM events').get() as {
-      n: number;
-      ids: number;
-    };
-    return { rows, repeatedIds: all.n - all.ids };
-  } finally {
-    db.close();
-  }
+async function storedRows(m: Model, r: Real): Promise<{ rows: number; repeatedIds: number }> {
+  const storage = r.t.app.storage;
+  const [mine] = await rawQuery<{ n: string | number }>(
+    storage,
+    `SELECT COUNT(*) AS n FROM events WHERE site_id IN (${m.sites.map(() => '?').join(',')})`,
+    ...m.sites,
+  );
+  const [all] = await rawQuery<{ n: string | number; ids: string | number }>(
+    storage,
+    'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids FROM events',
+  );
+  return { rows: Number(mine?.n), repeatedIds: Number(all?.n) - Number(all?.ids) };
 }
 
 /** Never more rows than accepted, and each row once. */
-function expectStoredWithin(m: Model, r: Real): void {
-  const { rows, repeatedIds } = storedRows(m, r);
+async function expectStoredWithin(m: Model, r: Real): Promise<void> {
+  const { rows, repeatedIds } = await storedRows(m, r);
   expect(rows).toBeLessThanOrEqual(m.accepted.length);
   expect(repeatedIds).toBe(0);
 }
@@ -210,7 +219,7 @@ function modelStats(events: ModelEvent[]): Stats {
 }
 
 async function expectStoredEqualsModel(m: Model, r: Real): Promise<void> {
-  const { rows, repeatedIds } = storedRows(m, r);
+  const { rows, repeatedIds } = await storedRows(m, r);
   expect(repeatedIds).toBe(0);
   expect(rows).toBe(m.accepted.length);
   for (const siteId of m.sites) {
@@ -226,7 +235,7 @@ async function expectStoredEqualsModel(m: Model, r: Real): Promise<void> {
   }
 }
 
-describe('model: accept → flush → stats, with database faults', () => {
+describeBackends('model: accept → flush → stats, with database faults', (backend) => {
   it('stores every accepted event once and answers the stats the model computes', { timeout: 600_000 }, async () => {
     const commands = [
       fc
@@ -236,23 +245,39 @@ describe('model: accept → flush → stats, with database faults', () => {
         )
         .map(([route, events]) => new Record_(route, events)),
       fc.array(eventArb, { minLength: 1, maxLength: 3 }).map((events) => new RecordInvalidBatch(events)),
-      fc.constantFrom<FaultKind>('locked', 'readOnly', 'full').map((kind) => new StartFault(kind)),
+      fc
+        .constantFrom<FaultKind>(
+          ...(backend === 'sqlite'
+            ? (['locked', 'readOnly', 'full'] as const)
+            : (['locked', 'readOnly', 'killed'] as const)),
+        )
+        .map((kind) => new StartFault(kind)),
       fc.constant(new StopFault()),
       fc.constant(new Pause()),
       fc.constant(new Check()),
     ];
     // One app for all runs (starting one per run costs more than the runs): each run has sites of its own.
-    const t = await testApp({
-      PULSE_FLUSH_INTERVAL_MS: 5,
-      PULSE_FLUSH_BACKOFF_MS: 2,
-      PULSE_FLUSH_MAX_BACKOFF_MS: 20,
-      PULSE_DB_BUSY_TIMEOUT_MS: 5,
-    });
+    const t = await testApp(
+      {
+        PULSE_FLUSH_INTERVAL_MS: 5,
+        PULSE_FLUSH_BACKOFF_MS: 2,
+        PULSE_FLUSH_MAX_BACKOFF_MS: 20,
+        PULSE_DB_BUSY_TIMEOUT_MS: 5,
+      },
+      backend,
+    );
     const { baseUrl } = await listen(t.app);
     const real: Real = {
       t,
       baseUrl,
-      faults: { locked: lockedByAnotherWriter(t.dbPath), readOnly: readOnly(t.app), full: diskFull(t.app) },
+      faults:
+        backend === 'sqlite'
+          ? { locked: lockedByAnotherWriter(t.dbPath), readOnly: readOnly(t.app), full: diskFull(t.app) }
+          : {
+              locked: pgLockedByAnotherWriter(t.url),
+              readOnly: pgReadOnly(t.url),
+              killed: pgConnectionsKilled(t.url),
+            },
     };
     let run = 0;
     await fc.assert(
@@ -262,7 +287,7 @@ describe('model: accept → flush → stats, with database faults', () => {
         try {
           await fc.asyncModelRun(() => ({ model, real }), cmds);
         } finally {
-          if (model.fault) await real.faults[model.fault].stop();
+          if (model.fault) await real.faults[model.fault]?.stop();
         }
         await t.app.flusher.flush();
         await expectStoredEqualsModel({ ...model, fault: null }, real);

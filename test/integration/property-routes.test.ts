@@ -2,13 +2,14 @@
 // 1. random and malformed requests (methods, paths, query strings, headers, bodies) never get a
 //    5xx and never bring the server down, and whatever they got stored is a valid event;
 // 2. random candidate events, valid and invalid, sent through every ingest route (GraphQL one and
-//    batch, REST JSON and beacon, pixel) are accepted exactly when API.md's rules say they are
-//    valid, and exactly the accepted ones are stored.
+//    batch, REST JSON and beacon, pixel) are accepted exactly when the rules of docs/api.md say
+//    they are valid, and exactly the accepted ones are stored.
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/storage/port.js';
 import { testApp } from '../helpers/app.js';
+import { describeBackends, rawQuery } from '../helpers/backends.js';
 import { RECORD_EVENT, RECORD_EVENTS } from '../helpers/e2e.js';
 import { BROWSER_UA, listen } from '../helpers/hardening.js';
 
@@ -48,7 +49,8 @@ function send(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The rules of API.md, written out again independently of src/ingestion/request.ts.
+// The rules of docs/api.md ("Schema", "Tracking pixel", "REST routes"), written out again
+// independently of src/ingestion/request.ts.
 
 const SITE_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -190,16 +192,15 @@ function snake(c: Candidate): Record<string, unknown> {
 }
 
 /** A stored row obeys the rules (whatever route it came in by). */
-function storedRowsAreValid(dbPath: string): { total: number; invalid: unknown[] } {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const rows = db.prepare('SELECT site_id, event_type, path, user_id, timestamp FROM events').all() as {
+async function storedRowsAreValid(storage: Storage): Promise<{ total: number; invalid: unknown[] }> {
+  {
+    const rows = await rawQuery<{
       site_id: string;
       event_type: string;
       path: string | null;
       user_id: string | null;
-      timestamp: number;
-    }[];
+      timestamp: number | string;
+    }>(storage, 'SELECT site_id, event_type, path, user_id, timestamp FROM events');
     const invalid = rows.filter(
       (r) =>
         !SITE_RE.test(r.site_id) ||
@@ -210,16 +211,14 @@ function storedRowsAreValid(dbPath: string): { total: number; invalid: unknown[]
         !Number.isFinite(Number(r.timestamp)),
     );
     return { total: rows.length, invalid };
-  } finally {
-    db.close();
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 
-describe('property: random and malformed requests', () => {
+describeBackends('property: random and malformed requests', (backend) => {
   it('never answer 5xx, never crash the server, and store only valid events', async () => {
-    const t = await testApp();
+    const t = await testApp({}, backend);
     const { baseUrl } = await listen(t.app);
     const PATHS = [
       '/graphql',
@@ -326,16 +325,16 @@ describe('property: random and malformed requests', () => {
     // the server is still up and every stored event is a valid one
     expect((await send(baseUrl, 'GET', '/healthz', {})).status).toBe(200);
     await t.app.flusher.flush();
-    expect(storedRowsAreValid(t.dbPath).invalid).toEqual([]);
+    expect((await storedRowsAreValid(t.app.storage)).invalid).toEqual([]);
     // the run exercised refusals and successes both
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
   });
 });
 
-describe('property: candidate events through every ingest route', () => {
+describeBackends('property: candidate events through every ingest route', (backend) => {
   it('are accepted exactly when valid, and exactly the accepted ones are stored', async () => {
-    const t = await testApp();
+    const t = await testApp({}, backend);
     const { baseUrl } = await listen(t.app);
     let accepted = 0;
     const outcomes = { accepted: 0, refused: 0 };
@@ -421,7 +420,7 @@ describe('property: candidate events through every ingest route', () => {
       { numRuns: Number(process.env.PULSE_FC_RUNS ?? 500) },
     );
     await t.app.flusher.flush();
-    const stored = storedRowsAreValid(t.dbPath);
+    const stored = await storedRowsAreValid(t.app.storage);
     expect(stored.invalid).toEqual([]);
     expect(stored.total).toBe(accepted);
     // both outcomes were common (the generators are near the edges)
