@@ -35,6 +35,7 @@ import { eventTypes } from './stats/event-types.js';
 import { dayOf, oneDay } from './stats/scope.js';
 import { series } from './stats/series.js';
 import { siteStats } from './stats/site-stats.js';
+import { sites } from './stats/sites.js';
 import { lastEventId } from './storage/insert-events.js';
 import { startRetention } from './storage/retention.js';
 import { WriterThread } from './storage/writer-thread.js';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     stats,
     series: (scope, interval) => series(db, scope, interval),
     eventTypes: (scope) => eventTypes(db, scope),
+    sites: () => sites(db),
     live,
   };
   flusher.start();
