@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import { type Db, openDatabase } from './db.js';
 import { createParseCaches } from './graphql-cache.js';
+import { DASHBOARD_ASSET_PREFIX, DASHBOARD_DIR, handleDashboard, loadDashboard } from './http/dashboard.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
 import { handleMetrics } from './http/metrics.js';
@@ -149,6 +150,11 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     }),
   });
 
+  const dashboard = config.PULSE_DASHBOARD ? loadDashboard() : null;
+  if (config.PULSE_DASHBOARD && dashboard === null) {
+    logger.warn({ dir: DASHBOARD_DIR }, 'dashboard assets not built (npm run build): GET / answers 404');
+  }
+
   const graphqlFastPath = createGraphQLFastPath(yoga, config.PULSE_API_KEYS, config.PULSE_MAX_BODY_BYTES);
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -190,6 +196,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
           handled = handleReady(res, services, db, flusher);
           break;
         default:
+          if (dashboard && (path === '/' || path.startsWith(DASHBOARD_ASSET_PREFIX))) {
+            if (handleDashboard(req, res, dashboard, path)) return;
+          }
           void yoga(req, res);
           return;
       }
