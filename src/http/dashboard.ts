@@ -106,7 +106,7 @@ export function handleDashboard(
     headers['x-frame-options'] = 'DENY';
   }
   const match = req.headers['if-none-match'];
-  if (match !== undefined && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
+  if (match?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag)) {
     res.writeHead(304, headers);
     res.end();
     return true;
