@@ -6,6 +6,7 @@ import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import { type Db, openDatabase } from './db.js';
+import { graphiqlDefaultQuery } from './graphiql-document.js';
 import { createParseCaches } from './graphql-cache.js';
 import { DASHBOARD_ASSET_PREFIX, DASHBOARD_DIR, handleDashboard, loadDashboard } from './http/dashboard.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
@@ -120,7 +121,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    graphiql: config.PULSE_GRAPHIQL ? { title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS' } : false,
+    // Options per request: the example document is dated today (src/graphiql-document.ts).
+    graphiql: config.PULSE_GRAPHIQL
+      ? () => ({ title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: graphiqlDefaultQuery() })
+      : false,
     maxRequestBodySize: config.PULSE_MAX_BODY_BYTES,
     parserAndValidationCache: { ...createParseCaches(), validationCache: true },
     // Pulse reads no cookies (keys travel in Authorization), so no origin gets credentialed access.
