@@ -63,17 +63,21 @@ let generation = 0;
 // ---- the API key --------------------------------------------------------------------------
 
 let keyWaiter: ((key: string) => void) | null = null;
+let keyAsked: Promise<string> | null = null;
 
+/** Shows the key form; requests refused at the same time share one answer. */
 function askForKey(message: string): Promise<string> {
+  if (keyAsked) return keyAsked;
   ui.authMessage.textContent = message;
   ui.auth.hidden = false;
   ui.view.hidden = true;
   ui.controls.hidden = true;
   ui.key.value = '';
   ui.key.focus();
-  return new Promise((resolve) => {
+  keyAsked = new Promise((resolve) => {
     keyWaiter = resolve;
   });
+  return keyAsked;
 }
 
 ui.authForm.addEventListener('submit', (event) => {
@@ -83,26 +87,34 @@ ui.authForm.addEventListener('submit', (event) => {
   ui.auth.hidden = true;
   const resolve = keyWaiter;
   keyWaiter = null;
+  keyAsked = null;
   resolve(value);
 });
 
-/** Runs `work`; while the server refuses the key, asks for one and tries again. */
-async function withKey<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with the current key; while the server refuses it, asks for one and tries again.
+ * Requests refused together share one question (askForKey).
+ */
+async function withKey<T>(work: (key: string | null) => Promise<T>): Promise<T> {
   for (;;) {
+    const used = key;
     try {
-      return await work();
+      return await work(used);
     } catch (error) {
       if (!(error instanceof Unauthenticated)) throw error;
-      const wrong = key !== null;
-      key = null;
-      sessionStorage.removeItem(KEY_STORAGE);
-      stopLive();
-      key = await askForKey(
-        wrong
+      // A new key arrived while this request was out: try that one.
+      if (key !== used) continue;
+      if (keyAsked === null) {
+        sessionStorage.removeItem(KEY_STORAGE);
+        stopLive();
+      }
+      const next = await askForKey(
+        used !== null
           ? 'That key was not accepted (UNAUTHENTICATED). Check it and enter it again.'
           : 'This Pulse server needs an API key to show stats.',
       );
-      sessionStorage.setItem(KEY_STORAGE, key);
+      key = next;
+      sessionStorage.setItem(KEY_STORAGE, next);
     }
   }
 }
@@ -160,11 +172,11 @@ async function load(quiet = false): Promise<void> {
   ui.title.textContent = `${site} · ${scope.title}`;
   if (!quiet) document.title = `${site} · Pulse`;
   try {
-    const data = await withKey(() =>
+    const data = await withKey((k) =>
       query<{ siteStats: Stats }>(
         STATS,
         { siteId: site, date: scope.date, from: scope.from, to: scope.to, interval: scope.interval },
-        key,
+        k,
       ),
     );
     if (mine !== generation) return;
@@ -286,8 +298,11 @@ window.addEventListener('popstate', () => {
 });
 
 async function start(): Promise<void> {
+  // With a site in the URL its stats load beside the list of sites, not after it.
+  const early = view.site !== null;
+  if (early) navigate(view, true);
   try {
-    const { sites } = await withKey(() => query<{ sites: { siteId: string }[] }>(SITES, {}, key));
+    const { sites } = await withKey((k) => query<{ sites: { siteId: string }[] }>(SITES, {}, k));
     const ids = sites.map((s) => s.siteId);
     // A site from the URL with no events yet still opens (and fills as events arrive).
     if (view.site && !ids.includes(view.site)) ids.unshift(view.site);
@@ -297,7 +312,7 @@ async function start(): Promise<void> {
     }
     view = { ...view, site: view.site ?? (ids[0] as string) };
     showControls(ids);
-    navigate(view, true);
+    if (!early) navigate(view, true);
   } catch (error) {
     setMessage(ui.message, `Could not load the sites: ${(error as Error).message}`);
   }
