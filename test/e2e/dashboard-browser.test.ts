@@ -199,7 +199,7 @@ describe('dashboard', () => {
     }
   }, 60_000);
 
-  it('updates the numbers in place when an event is recorded while it is open', async () => {
+  it('updates the numbers in place when an event is recorded while it is open (today, then 7 days)', async () => {
     const w = await open(`${file.server.baseUrl}/?site=${SITE}&period=today`);
     try {
       await expect.poll(() => shown(w.page), { timeout: 15_000 }).not.toBeNull();
@@ -223,6 +223,19 @@ describe('dashboard', () => {
         .toEqual({ views: start.views + 1, uniqueUsers: start.uniqueUsers + 1, events: start.events + 1 });
       expect(await w.page.locator('#paths td.label').allTextContents()).toContain('/live');
       // Same document: no reload happened.
+      expect(await w.page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
+
+      // A range that includes today follows too (it reads the range again on each push).
+      await w.page.getByLabel('Period').selectOption('7d');
+      const week = await expected({ from: day(-6), to: todayUtc() });
+      await expect.poll(() => shown(w.page), { timeout: 15_000 }).toEqual(week);
+      const again = await gql(file.server.graphqlUrl, RECORD_EVENT, {
+        input: { siteId: SITE, eventType: 'click', path: '/live', timestamp: new Date().toISOString() },
+      });
+      expect(again.body).toEqual({ data: { recordEvent: { accepted: true } } });
+      await expect
+        .poll(() => shown(w.page), { timeout: 15_000 })
+        .toEqual({ views: week.views, uniqueUsers: week.uniqueUsers, events: week.events + 1 });
       expect(await w.page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
       expect(w.problems).toEqual([]);
     } finally {
