@@ -193,6 +193,8 @@ async function load(quiet = false): Promise<void> {
 // ---- live updates -------------------------------------------------------------------------
 
 let client: Client | null = null;
+/** the socket's last state (a lazy client also closes when nothing is followed) */
+let socketState: LiveState = 'connecting';
 let subscription: { site: string; stop: () => void } | null = null;
 let requery: ReturnType<typeof setTimeout> | null = null;
 
@@ -216,8 +218,11 @@ function follow(): void {
   if (subscription?.site === site) return;
   subscription?.stop();
   if (!client) {
+    socketState = 'connecting';
     const mine: Client = liveClient(key, (state) => {
-      if (client === mine) setLive(state);
+      if (client !== mine) return;
+      socketState = state;
+      if (subscription) setLive(state);
     });
     client = mine;
   }
@@ -236,6 +241,7 @@ function follow(): void {
     },
   );
   subscription = { site, stop };
+  setLive(socketState === 'live' || socketState === 'refused' ? socketState : 'connecting');
 }
 
 function onPush(stats: Stats): void {

@@ -101,6 +101,8 @@ interface Watched {
   external: string[];
   /** console errors and CSP violation reports */
   problems: string[];
+  /** WebSockets of the page that have closed */
+  closedSockets: () => number;
 }
 
 let browser: Browser;
@@ -124,8 +126,10 @@ async function open(
     const same = u.origin === origin || (u.protocol === 'ws:' && u.host === new URL(origin).host);
     if (!same && u.protocol !== 'data:') external.push(request.url());
   });
+  let closed = 0;
   page.on('websocket', (ws) => {
     if (new URL(ws.url()).host !== new URL(origin).host) external.push(ws.url());
+    ws.on('close', () => closed++);
   });
   page.on('console', (message) => {
     if (message.type() === 'error' || /Content.Security.Policy/i.test(message.text())) problems.push(message.text());
@@ -137,7 +141,7 @@ async function open(
     });
   });
   await page.goto(url);
-  return { context, page, external, problems };
+  return { context, page, external, problems, closedSockets: () => closed };
 }
 
 beforeAll(async () => {
@@ -274,6 +278,9 @@ describe('dashboard', () => {
       const old = await expected({ date: day(-20) });
       expect(old.events).toBe(5);
       await expect.poll(() => shown(page), { timeout: 15_000 }).toEqual(old);
+      // A past day is not followed: once the idle socket has closed, the page claims no live state.
+      await expect.poll(() => w.closedSockets(), { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(await page.locator('#live').textContent()).toBe('');
 
       // Back goes to the previous view, and the numbers follow.
       await page.goBack();
