@@ -79,6 +79,17 @@ export function contentSecurityPolicy(host: string | undefined): string {
   ].join('; ');
 }
 
+/** Accept-Encoding names gzip (or *) with a quality above zero. */
+export function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [coding, ...params] = part.split(';').map((s) => s.trim());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
 /** Serves `path` if it is one of the dashboard's files; false when it is not. */
 export function handleDashboard(
   req: IncomingMessage,
@@ -111,7 +122,7 @@ export function handleDashboard(
     res.end();
     return true;
   }
-  const gzip = file.gzip !== null && /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
+  const gzip = file.gzip !== null && acceptsGzip(req.headers['accept-encoding']);
   const body = gzip ? (file.gzip as Buffer) : file.body;
   if (gzip) headers['content-encoding'] = 'gzip';
   headers['content-length'] = String(body.length);
