@@ -1,5 +1,6 @@
 // The series chart (uPlot): views, events and unique users per UTC hour or day, in the colours
 // of the current colour scheme; resized with its container, redrawn when the scheme changes.
+// Buckets still in the future (the rest of today) are left empty.
 import uPlot from 'uplot';
 
 export interface Bucket {
@@ -26,11 +27,16 @@ export class Chart {
   }
 
   show(buckets: Bucket[], interval: 'HOUR' | 'DAY'): void {
+    // Hours and days that have not begun yet are gaps, not zeros.
+    const now = Date.now();
+    const starts = buckets.map((b) => Date.parse(b.start));
+    const values = (pick: (b: Bucket) => number) =>
+      buckets.map((b, i) => ((starts[i] as number) > now ? null : pick(b)));
     this.data = [
-      buckets.map((b) => Date.parse(b.start) / 1000),
-      buckets.map((b) => b.views),
-      buckets.map((b) => b.events),
-      buckets.map((b) => b.uniqueUsers),
+      starts.map((ms) => ms / 1000),
+      values((b) => b.views),
+      values((b) => b.events),
+      values((b) => b.uniqueUsers),
     ];
     if (this.plot && this.interval === interval) this.plot.setData(this.data);
     else {
