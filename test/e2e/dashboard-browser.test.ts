@@ -298,6 +298,33 @@ describe('dashboard', () => {
     }
   }, 90_000);
 
+  it('is usable by keyboard: Tab reaches the labelled controls, each with a visible focus ring', async () => {
+    const w = await open(`${file.server.baseUrl}/?site=${SITE}&period=today`);
+    try {
+      const { page } = w;
+      await expect.poll(() => shown(page), { timeout: 15_000 }).not.toBeNull();
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          const style = el ? getComputedStyle(el) : null;
+          return {
+            label: el?.closest('label')?.firstChild?.textContent?.trim() ?? el?.tagName ?? '',
+            outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '',
+          };
+        });
+      const reached: { label: string; outline: string }[] = [];
+      for (let i = 0; i < 2; i++) {
+        await page.keyboard.press('Tab');
+        reached.push(await focused());
+      }
+      expect(reached.map((r) => r.label)).toEqual(['Site', 'Period']);
+      for (const r of reached) expect(r.outline).toBe('solid 3px');
+      expect(w.problems).toEqual([]);
+    } finally {
+      await w.context.close();
+    }
+  }, 60_000);
+
   it('has no serious or critical axe violations, in light and in dark', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       // axe is injected as a script, which the page's CSP (rightly) blocks: bypass it for this check.
