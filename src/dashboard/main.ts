@@ -182,7 +182,8 @@ async function load(quiet = false): Promise<void> {
     if (mine !== generation) return;
     setMessage(ui.message, '');
     ui.view.hidden = false;
-    ui.controls.hidden = false;
+    // (the controls appear with the list of sites, showControls)
+    ui.controls.hidden = ui.site.options.length === 0;
     render(data.siteStats);
   } catch (error) {
     if (mine === generation) setMessage(ui.message, `Could not load the stats: ${(error as Error).message}`);

@@ -406,6 +406,27 @@ describe('dashboard with PULSE_API_KEYS', () => {
   }, 60_000);
 });
 
+describe('dashboard on a database with no events', () => {
+  it('says there is nothing yet, and a site in the URL still opens with zeros', async () => {
+    const server = await startServer({ DATABASE_URL: freshDatabase().url });
+    const w = await open(`${server.baseUrl}/`);
+    try {
+      await expect
+        .poll(() => w.page.locator('#message').textContent(), { timeout: 15_000 })
+        .toContain('No events stored yet');
+      expect(await w.page.locator('#controls').isVisible()).toBe(false);
+      await w.page.goto(`${server.baseUrl}/?site=brand-new&period=7d`);
+      await expect.poll(() => shown(w.page), { timeout: 15_000 }).toEqual({ views: 0, uniqueUsers: 0, events: 0 });
+      expect(await w.page.getByLabel('Site').inputValue()).toBe('brand-new');
+      expect(await w.page.locator('#paths').textContent()).toContain('No page views in this period.');
+      expect(w.problems).toEqual([]);
+    } finally {
+      await w.context.close();
+      await server.stop();
+    }
+  }, 60_000);
+});
+
 describe('PULSE_DASHBOARD=false', () => {
   it('turns the dashboard off: / and its assets are 404', async () => {
     const server = await startServer({ DATABASE_URL: freshDatabase().url, PULSE_DASHBOARD: 'false' });
