@@ -138,14 +138,19 @@ function render(stats: Stats): void {
   chart.show(stats.series, scope.interval);
 }
 
-function showControls(sites: string[]): void {
-  const options = sites.map((s) => new Option(s, s));
-  ui.site.replaceChildren(...options);
-  ui.site.value = view.site ?? '';
+/** Puts the view into the period controls. */
+function syncPeriod(): void {
   ui.period.value = view.period;
   ui.range.hidden = view.period !== 'custom';
   ui.from.value = view.from ?? '';
   ui.to.value = view.to ?? '';
+}
+
+function showControls(sites: string[]): void {
+  const options = sites.map((s) => new Option(s, s));
+  ui.site.replaceChildren(...options);
+  ui.site.value = view.site ?? '';
+  syncPeriod();
   ui.controls.hidden = false;
 }
 
@@ -275,7 +280,7 @@ function navigate(next: View, replace = false): void {
   view = next;
   const url = toUrl(view);
   if (url !== location.search) history[replace ? 'replaceState' : 'pushState'](null, '', url);
-  ui.range.hidden = view.period !== 'custom';
+  syncPeriod();
   void load();
 }
 

@@ -290,7 +290,7 @@ describe('dashboard', () => {
       // A bookmarked range opens directly.
       await page.goto(`${file.server.baseUrl}/?site=${SITE}&from=${day(-6)}&to=${todayUtc()}`);
       await expect.poll(() => shown(page), { timeout: 15_000 }).toEqual(week);
-      expect(await page.getByLabel('Period').inputValue()).toBe('custom');
+      await expect.poll(() => page.getByLabel('Period').inputValue()).toBe('custom');
       expect(w.problems).toEqual([]);
       expect(w.external).toEqual([]);
     } finally {
@@ -303,6 +303,8 @@ describe('dashboard', () => {
     try {
       const { page } = w;
       await expect.poll(() => shown(page), { timeout: 15_000 }).not.toBeNull();
+      // The controls appear with the list of sites, which may come after the numbers.
+      await expect.poll(() => page.getByLabel('Site').isVisible(), { timeout: 15_000 }).toBe(true);
       const focused = () =>
         page.evaluate(() => {
           const el = document.activeElement as HTMLElement | null;
@@ -417,7 +419,7 @@ describe('dashboard on a database with no events', () => {
       expect(await w.page.locator('#controls').isVisible()).toBe(false);
       await w.page.goto(`${server.baseUrl}/?site=brand-new&period=7d`);
       await expect.poll(() => shown(w.page), { timeout: 15_000 }).toEqual({ views: 0, uniqueUsers: 0, events: 0 });
-      expect(await w.page.getByLabel('Site').inputValue()).toBe('brand-new');
+      await expect.poll(() => w.page.getByLabel('Site').inputValue(), { timeout: 15_000 }).toBe('brand-new');
       expect(await w.page.locator('#paths').textContent()).toContain('No page views in this period.');
       expect(w.problems).toEqual([]);
     } finally {
