@@ -333,6 +333,9 @@ describe('dashboard', () => {
       const w = await open(`${file.server.baseUrl}/?site=${SITE}&period=7d`, { colorScheme, bypassCSP: true });
       try {
         await expect.poll(() => shown(w.page), { timeout: 15_000 }).not.toBeNull();
+        // the whole page: controls, numbers, chart and its legend, tables
+        await expect.poll(() => w.page.getByLabel('Site').isVisible(), { timeout: 15_000 }).toBe(true);
+        await w.page.locator('.u-legend').waitFor();
         await w.page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
         const violations = await w.page.evaluate(async () => {
           const axe = (window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }).axe;
