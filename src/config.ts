@@ -60,6 +60,8 @@ const envSchema = z.object({
   PULSE_MAX_DIRECTIVES: int(0, 10_000).default(10),
   PULSE_MAX_COST: int(1, 100_000_000).default(5000),
   PULSE_GRAPHIQL: bool.default(true),
+  /** the dashboard at GET / (docs/dashboard.md); false: / is 404 */
+  PULSE_DASHBOARD: bool.default(true),
   PULSE_INTROSPECTION: bool.default(true),
   PULSE_CSRF_PREVENTION: bool.default(true),
   PULSE_ALLOWED_SITES: keyList.default([]),
