@@ -53,7 +53,7 @@ const envSchema = z.object({
   PULSE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
-  // Security and reliability (README: "Security and reliability").
+  // Security and reliability (docs/security.md, "Limits" and "Access").
   PULSE_MAX_DEPTH: int(1, 1000).default(10),
   PULSE_MAX_ALIASES: int(0, 10_000).default(15),
   PULSE_MAX_TOKENS: int(100, 1_000_000).default(2000),
