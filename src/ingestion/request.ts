@@ -1,5 +1,6 @@
 // Validation of raw event input (GraphQL, REST, pixel all come here): the rules of docs/api.md
-// ("Schema", "Tracking pixel", "REST routes"), in one zod schema, turning input into EventRecords or a list of problems that name each field.
+// ("Schema", "Tracking pixel", "REST routes"), in one zod schema, turning input into EventRecords
+// or a list of problems that name each field.
 import { z } from 'zod';
 import type { EventRecord } from './event.js';
 
