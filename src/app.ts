@@ -8,7 +8,9 @@ import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import type { EventRecord } from './core/event.js';
 import { databaseUnavailable, PulseError } from './errors.js';
+import { graphiqlDefaultQuery } from './graphiql-document.js';
 import { createParseCaches } from './graphql-cache.js';
+import { DASHBOARD_ASSET_PREFIX, DASHBOARD_DIR, handleDashboard, loadDashboard } from './http/dashboard.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
 import { handleMetrics } from './http/metrics.js';
@@ -39,6 +41,7 @@ import { eventTypes } from './stats/event-types.js';
 import { dayOf, oneDay } from './stats/scope.js';
 import { series } from './stats/series.js';
 import { siteStats } from './stats/site-stats.js';
+import { sites } from './stats/sites.js';
 import { openStorage } from './storage/open.js';
 import { type Storage, StorageUnavailableError } from './storage/port.js';
 import { startRetention } from './storage/retention.js';
@@ -113,6 +116,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     stats,
     series: (scope, interval) => series(storage, scope, interval).catch(unavailable),
     eventTypes: (scope) => eventTypes(storage, scope).catch(unavailable),
+    sites: () => sites(storage).catch(unavailable),
     live,
   };
   flusher.start();
@@ -130,7 +134,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    graphiql: config.PULSE_GRAPHIQL ? { title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS' } : false,
+    // Options per request: the example document is dated today (src/graphiql-document.ts).
+    graphiql: config.PULSE_GRAPHIQL
+      ? () => ({ title: 'Pulse GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: graphiqlDefaultQuery() })
+      : false,
     maxRequestBodySize: config.PULSE_MAX_BODY_BYTES,
     parserAndValidationCache: { ...createParseCaches(), validationCache: true },
     // Pulse reads no cookies (keys travel in Authorization), so no origin gets credentialed access.
@@ -161,6 +168,11 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
 
   const handleTracker = createTrackerRoute();
+  const dashboard = config.PULSE_DASHBOARD ? loadDashboard() : null;
+  if (config.PULSE_DASHBOARD && dashboard === null) {
+    logger.warn({ dir: DASHBOARD_DIR }, 'dashboard assets not built (npm run build): GET / answers 404');
+  }
+
   const graphqlFastPath = createGraphQLFastPath(yoga, config.PULSE_API_KEYS, config.PULSE_MAX_BODY_BYTES);
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -205,6 +217,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
           handled = handleReady(res, services, storage, flusher, changeFeed);
           break;
         default:
+          if (dashboard && (path === '/' || path.startsWith(DASHBOARD_ASSET_PREFIX))) {
+            if (handleDashboard(req, res, dashboard, path)) return;
+          }
           void yoga(req, res);
           return;
       }

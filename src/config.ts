@@ -57,13 +57,15 @@ const envSchema = z.object({
   PULSE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
-  // Security and reliability (README: "Security and reliability").
+  // Security and reliability (docs/security.md, "Limits" and "Access").
   PULSE_MAX_DEPTH: int(1, 1000).default(10),
   PULSE_MAX_ALIASES: int(0, 10_000).default(15),
   PULSE_MAX_TOKENS: int(100, 1_000_000).default(2000),
   PULSE_MAX_DIRECTIVES: int(0, 10_000).default(10),
   PULSE_MAX_COST: int(1, 100_000_000).default(5000),
   PULSE_GRAPHIQL: bool.default(true),
+  /** the dashboard at GET / (docs/dashboard.md); false: / is 404 */
+  PULSE_DASHBOARD: bool.default(true),
   PULSE_INTROSPECTION: bool.default(true),
   PULSE_CSRF_PREVENTION: bool.default(true),
   PULSE_ALLOWED_SITES: keyList.default([]),

@@ -5,6 +5,7 @@ import type { LiveStats } from './live/live-stats.js';
 import type { EventTypeCount } from './stats/event-types.js';
 import type { SiteStats, StatsScope } from './stats/scope.js';
 import type { Interval, SeriesBucket } from './stats/series.js';
+import type { SiteSummary } from './stats/sites.js';
 
 export interface Services {
   config: Config;
@@ -12,6 +13,8 @@ export interface Services {
   stats: (scope: StatsScope) => Promise<SiteStats>;
   series: (scope: StatsScope, interval: Interval) => Promise<SeriesBucket[]>;
   eventTypes: (scope: StatsScope) => Promise<EventTypeCount[]>;
+  /** every site with stored events, by siteId */
+  sites: () => Promise<SiteSummary[]>;
   live: LiveStats;
 }
 

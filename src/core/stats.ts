@@ -37,3 +37,11 @@ export interface BucketCounts {
   views: number;
   uniqueUsers: number;
 }
+
+/** A site with stored events (the sites query). */
+export interface SiteSummary {
+  siteId: string;
+  totalEvents: number;
+  /** epoch ms of the site's newest stored raw event; null when retention pruned them all */
+  lastEventAt: number | null;
+}

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 export const BUILT_TRACKER = fileURLToPath(new URL('../web/pulse.js', import.meta.url));
 /** The tracker's source; src/ and dist/ both sit one level below the project root. */
 const TRACKER_SOURCE = fileURLToPath(new URL('../../src/tracker/pulse.ts', import.meta.url));
-/** The gzipped size docs/tracker.md promises (API.md: at most 1,024 bytes). */
+/** The gzipped size docs/tracker.md promises ("Size": at most 1,024 bytes). */
 export const TRACKER_GZIP_BUDGET = 1024;
 
 /** Bundles and minifies the tracker source; esbuild is loaded only when this runs. */

@@ -1,5 +1,6 @@
-// Validation of raw event input (GraphQL, REST, pixel all come here): the rules of API.md, in one
-// zod schema, turning input into EventRecords or a list of problems that name each field.
+// Validation of raw event input (GraphQL, REST, pixel all come here): the rules of docs/api.md
+// ("Schema", "Tracking pixel", "REST routes"), in one zod schema, turning input into EventRecords
+// or a list of problems that name each field.
 import { z } from 'zod';
 import type { EventRecord } from '../core/event.js';
 
@@ -7,7 +8,7 @@ export const MAX_BATCH = 1000;
 
 const ISO_DATETIME = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset or Z' });
 
-/** Parses a DateTime string to epoch ms, or returns null when it is not one API.md accepts. */
+/** Parses a DateTime string to epoch ms, or returns null when it is not one docs/api.md accepts ("Recording events": an offset or Z). */
 export function parseDateTime(value: unknown): number | null {
   if (typeof value !== 'string' || !ISO_DATETIME.safeParse(value).success) return null;
   const ms = Date.parse(value);
@@ -32,7 +33,7 @@ const siteIdSchema = z
   .max(128, 'must be 1-128 characters')
   .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only A-Z a-z 0-9 . _ : -');
 
-/** The siteId rule of API.md, for the stats routes; null when valid, else what is wrong. */
+/** The siteId rule of docs/api.md ("Schema"), for the stats routes; null when valid, else what is wrong. */
 export function siteIdProblem(value: unknown): string | null {
   const result = siteIdSchema.safeParse(value);
   return result.success ? null : (result.error.issues[0]?.message ?? 'is invalid');

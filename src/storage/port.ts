@@ -2,7 +2,7 @@
 // (storage/sqlite, storage/postgres) and chosen at start from DATABASE_URL (storage/open.ts).
 // Ingestion, stats, live updates, the schema and the routes call this and nothing below it.
 import type { EventRecord } from '../core/event.js';
-import type { BucketCounts, EventTypeCount, Interval, SiteTotals, StatsScope } from '../core/stats.js';
+import type { BucketCounts, EventTypeCount, Interval, SiteSummary, SiteTotals, StatsScope } from '../core/stats.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -30,6 +30,8 @@ export interface Storage {
   seriesCounts(siteId: string, interval: Interval, first: number, last: number): Promise<BucketCounts[]>;
   /** Events per type, most frequent first, ties by name (byte order). */
   eventTypes(scope: StatsScope): Promise<EventTypeCount[]>;
+  /** Every site with stored events, by siteId (byte order), with its event count and newest event. */
+  sites(): Promise<SiteSummary[]>;
 
   /** Makes sure each day (YYYY-MM-DD) has a salt, the first writer winning, and returns them. */
   ensureSalts(days: readonly string[], newSalt: () => string): Promise<Map<string, string>>;

@@ -41,6 +41,26 @@ describe('GraphiQL in Chromium', () => {
       expect(await result()).toContain('"totalEvents": 0');
       // Everything the page needs is served by Pulse: it works with no internet.
       expect(external).toEqual([]);
+
+      // Opened without a query (in a fresh context: GraphiQL remembers the last one), it shows
+      // the example operations, dated today, and runs them against the server.
+      const fresh = await browser.newPage();
+      await fresh.goto(file.server.graphqlUrl);
+      // The editor draws only the lines in view: read the document GraphiQL keeps for its tab.
+      const document = () =>
+        fresh.evaluate(() => {
+          const state = JSON.parse(localStorage.getItem('graphiql:tabState') ?? '{"tabs":[]}');
+          return String(state.tabs[0]?.query ?? '').replace(/\s+/g, ' ');
+        });
+      await expect.poll(document, { timeout: 15_000 }).toContain('mutation RecordEvent');
+      const today = new Date().toISOString().slice(0, 10);
+      expect(await document()).toContain(`siteStats(siteId: "example.com", date: "${today}")`);
+      expect(await document()).toContain('subscription LiveStats');
+      expect(await document()).toContain('liveStats(siteId: "example.com")');
+      await fresh.locator('.graphiql-execute-button').click();
+      await fresh.getByRole('menuitem', { name: 'SiteStatsToday' }).click();
+      const answer = async () => (await fresh.locator('.result-window').textContent())?.replace(/\s+/g, ' ') ?? '';
+      await expect.poll(answer, { timeout: 15_000 }).toContain('"totalViews": 0');
     } finally {
       await browser.close();
     }

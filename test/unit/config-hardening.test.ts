@@ -11,6 +11,7 @@ describe('security and reliability configuration', () => {
       PULSE_MAX_DIRECTIVES: 10,
       PULSE_MAX_COST: 5000,
       PULSE_GRAPHIQL: true,
+      PULSE_DASHBOARD: true,
       PULSE_INTROSPECTION: true,
       PULSE_CSRF_PREVENTION: true,
       PULSE_ALLOWED_SITES: [],
@@ -29,6 +30,7 @@ describe('security and reliability configuration', () => {
   it('parses booleans, decimal rates, proxy hops and site lists', () => {
     const config = loadConfig({
       PULSE_GRAPHIQL: 'false',
+      PULSE_DASHBOARD: 'false',
       PULSE_INTROSPECTION: '0',
       PULSE_CSRF_PREVENTION: 'Off',
       PULSE_METRICS: 'no',
@@ -40,6 +42,7 @@ describe('security and reliability configuration', () => {
     });
     expect(config).toMatchObject({
       PULSE_GRAPHIQL: false,
+      PULSE_DASHBOARD: false,
       PULSE_INTROSPECTION: false,
       PULSE_CSRF_PREVENTION: false,
       PULSE_METRICS: false,
@@ -55,6 +58,7 @@ describe('security and reliability configuration', () => {
 
   it.each([
     ['PULSE_GRAPHIQL', 'maybe'],
+    ['PULSE_DASHBOARD', 'sometimes'],
     ['PULSE_TRUST_PROXY', 'yes please'],
     ['PULSE_RATE_LIMIT_PER_SECOND', '-1'],
     ['PULSE_RATE_LIMIT_PER_SECOND', 'fast'],

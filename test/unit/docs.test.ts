@@ -17,9 +17,6 @@ import {
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
-/** Files the docs link to that a script produces rather than the repository holds. */
-const GENERATED = new Set(['docs/images/dashboard.png']);
-
 describe('links in README.md, docs/ and the other Markdown files', () => {
   const files = documentationFiles();
 
@@ -30,8 +27,7 @@ describe('links in README.md, docs/ and the other Markdown files', () => {
   });
 
   it.each(files)('%s: every relative link resolves to a file and, with #anchor, to a heading', (file) => {
-    const broken = brokenLinks(file).filter((b) => !GENERATED.has(b.replace(/ \(no such file\)$/, '')));
-    expect(broken).toEqual([]);
+    expect(brokenLinks(file)).toEqual([]);
   });
 
   it('the checker itself: anchors are GitHub slugs, and missing files and headings are reported', () => {

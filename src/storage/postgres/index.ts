@@ -41,6 +41,10 @@ export class PostgresStorage implements Storage {
     return stats.eventTypes(this.db, scope);
   }
 
+  sites() {
+    return stats.sites(this.db);
+  }
+
   ensureSalts(days: readonly string[], newSalt: () => string) {
     return maintenance.ensureSalts(this.db, days, newSalt);
   }

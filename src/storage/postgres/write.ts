@@ -20,7 +20,7 @@ export type EventWriter = (events: readonly EventRecord[]) => Promise<void>;
 const column = { scalarType: 'string', arity: 'list' } as const;
 
 /** INSERT_EVENTS_SQL with its seven column arrays (pg writes each as an array literal). */
-function insertEvents(batch: readonly EventRecord[]): SqlQuery {
+export function insertEventsQuery(batch: readonly EventRecord[]): SqlQuery {
   const n = batch.length;
   const cols: unknown[][] = Array.from({ length: 7 }, () => new Array(n));
   for (let i = 0; i < n; i++) {
@@ -41,7 +41,7 @@ export function createEventWriter(db: PgDb, { rollups = true }: EventWriterOptio
     const batch = withoutRepeatedClientIds(events);
     if (batch.length === 0) return;
     if (batch.some((e) => e.id === undefined)) throw new Error('every event needs its id (given at accept time)');
-    const insert = insertEvents(batch);
+    const insert = insertEventsQuery(batch);
     await inTransaction(db, async (tx) => {
       // Each pooled connection creates its scratch tables once (IF NOT EXISTS: a no-op after).
       await tx.executeRaw(sqlQuery(FLUSH_TABLES_SQL));

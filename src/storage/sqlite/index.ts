@@ -44,6 +44,10 @@ export class SqliteStorage implements Storage {
     return stats.eventTypes(this.db, scope);
   }
 
+  sites() {
+    return stats.sites(this.db);
+  }
+
   ensureSalts(days: readonly string[], newSalt: () => string) {
     return maintenance.ensureSalts(this.db, days, newSalt);
   }

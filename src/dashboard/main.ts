@@ -1,0 +1,333 @@
+// The dashboard page: picks a site and period (kept in the URL), shows siteStats for it, and for
+// periods that include today follows liveStats over graphql-ws (docs/dashboard.md).
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import type { Client } from 'graphql-ws';
+import { errorOf, type GraphQLErrorBody, type LiveState, liveClient, query, Unauthenticated } from './api.js';
+import { type Bucket, Chart } from './chart.js';
+import { setMessage, setMetric, setRows } from './render.js';
+import { type Period, readUrl, type Scope, scopeOf, todayUtc, toUrl, type View } from './view.js';
+
+const KEY_STORAGE = 'pulse.apiKey';
+
+const STATS_FIELDS = `totalViews uniqueUsers totalEvents
+  topPaths { path views } eventTypes { eventType events }`;
+const SITES = 'query DashboardSites { sites { siteId } }';
+const STATS = `query DashboardStats($siteId: String!, $date: Date, $from: Date, $to: Date, $interval: Interval!) {
+  siteStats(siteId: $siteId, date: $date, from: $from, to: $to) { date ${STATS_FIELDS} series(interval: $interval) { start views events uniqueUsers } }
+}`;
+const LIVE = `subscription DashboardLive($siteId: String!) {
+  liveStats(siteId: $siteId) { date ${STATS_FIELDS} series(interval: HOUR) { start views events uniqueUsers } }
+}`;
+
+interface Stats {
+  date: string | null;
+  totalViews: number;
+  uniqueUsers: number;
+  totalEvents: number;
+  topPaths: { path: string; views: number }[];
+  eventTypes: { eventType: string; events: number }[];
+  series: Bucket[];
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  controls: $<HTMLFormElement>('controls'),
+  site: $<HTMLSelectElement>('site'),
+  period: $<HTMLSelectElement>('period'),
+  range: $('range'),
+  from: $<HTMLInputElement>('from'),
+  to: $<HTMLInputElement>('to'),
+  live: $('live'),
+  auth: $('auth'),
+  authForm: $<HTMLFormElement>('auth-form'),
+  authMessage: $('auth-message'),
+  key: $<HTMLInputElement>('key'),
+  message: $('message'),
+  view: $('view'),
+  title: $('scope-title'),
+  views: document.querySelector('[data-metric="views"]') as HTMLElement,
+  users: document.querySelector('[data-metric="uniqueUsers"]') as HTMLElement,
+  events: document.querySelector('[data-metric="events"]') as HTMLElement,
+  paths: $('paths'),
+  types: $('types'),
+};
+const chart = new Chart($('chart'));
+
+let key: string | null = sessionStorage.getItem(KEY_STORAGE);
+let view: View = readUrl(location.search);
+let scope: Scope = scopeOf(view);
+/** drops answers to requests that a newer view has overtaken */
+let generation = 0;
+
+// ---- the API key --------------------------------------------------------------------------
+
+let keyWaiter: ((key: string) => void) | null = null;
+let keyAsked: Promise<string> | null = null;
+
+/** Shows the key form; requests refused at the same time share one answer. */
+function askForKey(message: string): Promise<string> {
+  if (keyAsked) return keyAsked;
+  ui.authMessage.textContent = message;
+  ui.auth.hidden = false;
+  ui.view.hidden = true;
+  ui.controls.hidden = true;
+  ui.key.value = '';
+  ui.key.focus();
+  keyAsked = new Promise((resolve) => {
+    keyWaiter = resolve;
+  });
+  return keyAsked;
+}
+
+ui.authForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = ui.key.value.trim();
+  if (!value || !keyWaiter) return;
+  ui.auth.hidden = true;
+  const resolve = keyWaiter;
+  keyWaiter = null;
+  keyAsked = null;
+  resolve(value);
+});
+
+/**
+ * Runs `work` with the current key; while the server refuses it, asks for one and tries again.
+ * Requests refused together share one question (askForKey).
+ */
+async function withKey<T>(work: (key: string | null) => Promise<T>): Promise<T> {
+  for (;;) {
+    const used = key;
+    try {
+      return await work(used);
+    } catch (error) {
+      if (!(error instanceof Unauthenticated)) throw error;
+      // A new key arrived while this request was out: try that one.
+      if (key !== used) continue;
+      if (keyAsked === null) {
+        sessionStorage.removeItem(KEY_STORAGE);
+        stopLive();
+      }
+      const next = await askForKey(
+        used !== null
+          ? 'That key was not accepted (UNAUTHENTICATED). Check it and enter it again.'
+          : 'This Pulse server needs an API key to show stats.',
+      );
+      key = next;
+      sessionStorage.setItem(KEY_STORAGE, next);
+    }
+  }
+}
+
+// ---- rendering ----------------------------------------------------------------------------
+
+function render(stats: Stats): void {
+  setMetric(ui.views, stats.totalViews);
+  setMetric(ui.users, stats.uniqueUsers);
+  setMetric(ui.events, stats.totalEvents);
+  setRows(
+    ui.paths,
+    stats.topPaths.map((p) => [p.path, p.views]),
+    'No page views in this period.',
+  );
+  setRows(
+    ui.types,
+    stats.eventTypes.map((t) => [t.eventType, t.events]),
+    'No events in this period.',
+  );
+  chart.show(stats.series, scope.interval);
+}
+
+/** Puts the view into the period controls. */
+function syncPeriod(): void {
+  ui.period.value = view.period;
+  ui.range.hidden = view.period !== 'custom';
+  ui.from.value = view.from ?? '';
+  ui.to.value = view.to ?? '';
+}
+
+function showControls(sites: string[]): void {
+  const options = sites.map((s) => new Option(s, s));
+  ui.site.replaceChildren(...options);
+  ui.site.value = view.site ?? '';
+  syncPeriod();
+  ui.controls.hidden = false;
+}
+
+const LIVE_TEXT: Record<LiveState | 'off', string> = {
+  connecting: 'Connecting for live updates…',
+  live: '● Live',
+  reconnecting: 'Connection lost: reconnecting…',
+  refused: 'Live updates refused: the key was not accepted.',
+  off: '',
+};
+
+function setLive(state: LiveState | 'off'): void {
+  ui.live.textContent = LIVE_TEXT[state];
+  ui.live.dataset.state = state;
+}
+
+// ---- loading ------------------------------------------------------------------------------
+
+async function load(quiet = false): Promise<void> {
+  const mine = ++generation;
+  const site = view.site;
+  if (!site) return;
+  scope = scopeOf(view);
+  ui.title.textContent = `${site} · ${scope.title}`;
+  if (!quiet) document.title = `${site} · Pulse`;
+  try {
+    const data = await withKey((k) =>
+      query<{ siteStats: Stats }>(
+        STATS,
+        { siteId: site, date: scope.date, from: scope.from, to: scope.to, interval: scope.interval },
+        k,
+      ),
+    );
+    if (mine !== generation) return;
+    setMessage(ui.message, '');
+    ui.view.hidden = false;
+    // (the controls appear with the list of sites, showControls)
+    ui.controls.hidden = ui.site.options.length === 0;
+    render(data.siteStats);
+  } catch (error) {
+    if (mine === generation) setMessage(ui.message, `Could not load the stats: ${(error as Error).message}`);
+  }
+  if (mine === generation) follow();
+}
+
+// ---- live updates -------------------------------------------------------------------------
+
+let client: Client | null = null;
+/** the socket's last state (a lazy client also closes when nothing is followed) */
+let socketState: LiveState = 'connecting';
+let subscription: { site: string; stop: () => void } | null = null;
+let requery: ReturnType<typeof setTimeout> | null = null;
+
+function stopLive(): void {
+  subscription?.stop();
+  subscription = null;
+  void client?.dispose();
+  client = null;
+  setLive('off');
+}
+
+/** Follows liveStats for the view's site while its period includes today. */
+function follow(): void {
+  const site = view.site;
+  if (!site || !scope.live) {
+    subscription?.stop();
+    subscription = null;
+    setLive('off');
+    return;
+  }
+  if (subscription?.site === site) return;
+  subscription?.stop();
+  if (!client) {
+    socketState = 'connecting';
+    const mine: Client = liveClient(key, (state) => {
+      if (client !== mine) return;
+      socketState = state;
+      if (subscription) setLive(state);
+    });
+    client = mine;
+  }
+  const stop = client.subscribe<{ liveStats: Stats }>(
+    { query: LIVE, variables: { siteId: site } },
+    {
+      next: (result) => {
+        if (result.errors?.length) return onLiveError(result.errors as GraphQLErrorBody[]);
+        const stats = result.data?.liveStats;
+        if (stats && subscription?.site === site) onPush(stats);
+      },
+      error: (error) => {
+        if (Array.isArray(error)) onLiveError(error as GraphQLErrorBody[]);
+      },
+      complete: () => undefined,
+    },
+  );
+  subscription = { site, stop };
+  setLive(socketState === 'live' || socketState === 'refused' ? socketState : 'connecting');
+}
+
+function onPush(stats: Stats): void {
+  if (scope.today && stats.date === scope.date) {
+    render(stats);
+    return;
+  }
+  // A range (or a new UTC day): read the whole period again, at most about once a second.
+  if (requery) return;
+  requery = setTimeout(() => {
+    requery = null;
+    void load(true);
+  }, 1000);
+}
+
+function onLiveError(errors: GraphQLErrorBody[]): void {
+  const error = errorOf(errors);
+  if (error instanceof Unauthenticated) {
+    // The socket may lack the key the HTTP query had: start over with the key check.
+    stopLive();
+    void load();
+    return;
+  }
+  setMessage(ui.message, `Live updates stopped: ${error.message}`);
+}
+
+// ---- navigation ---------------------------------------------------------------------------
+
+function navigate(next: View, replace = false): void {
+  view = next;
+  const url = toUrl(view);
+  if (url !== location.search) history[replace ? 'replaceState' : 'pushState'](null, '', url);
+  syncPeriod();
+  void load();
+}
+
+ui.site.addEventListener('change', () => navigate({ ...view, site: ui.site.value }));
+ui.period.addEventListener('change', () => {
+  const period = ui.period.value as Period;
+  if (period === 'custom') {
+    // Start the custom range from what is shown, and let the user change it.
+    ui.range.hidden = false;
+    ui.from.value ||= scope.from ?? scope.date ?? todayUtc();
+    ui.to.value ||= scope.to ?? scope.date ?? todayUtc();
+    ui.from.focus();
+    return;
+  }
+  navigate({ ...view, period, from: null, to: null });
+});
+ui.controls.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!ui.from.value || !ui.to.value) return;
+  const [from, to] = ui.from.value <= ui.to.value ? [ui.from.value, ui.to.value] : [ui.to.value, ui.from.value];
+  navigate({ ...view, period: 'custom', from, to });
+});
+window.addEventListener('popstate', () => {
+  view = readUrl(location.search);
+  showControls([...ui.site.options].map((o) => o.value));
+  void load();
+});
+
+async function start(): Promise<void> {
+  // With a site in the URL its stats load beside the list of sites, not after it.
+  const early = view.site !== null;
+  if (early) navigate(view, true);
+  try {
+    const { sites } = await withKey((k) => query<{ sites: { siteId: string }[] }>(SITES, {}, k));
+    const ids = sites.map((s) => s.siteId);
+    // A site from the URL with no events yet still opens (and fills as events arrive).
+    if (view.site && !ids.includes(view.site)) ids.unshift(view.site);
+    if (ids.length === 0) {
+      setMessage(ui.message, 'No events stored yet. Record some (see the API docs), then reload this page.');
+      return;
+    }
+    view = { ...view, site: view.site ?? (ids[0] as string) };
+    showControls(ids);
+    if (!early) navigate(view, true);
+  } catch (error) {
+    setMessage(ui.message, `Could not load the sites: ${(error as Error).message}`);
+  }
+}
+
+void start();
