@@ -2,7 +2,7 @@
 // every statement on a pg pool through Prisma's driver adapter; flushes on the main thread (the
 // pool, not a thread, keeps the request path from waiting).
 import type { EventRecord } from '../../core/event.js';
-import type { StatsScope } from '../../core/stats.js';
+import type { Interval, StatsScope } from '../../core/stats.js';
 import type { Storage } from '../port.js';
 import { openPostgres, type PgDb, queryRows } from './db.js';
 import * as maintenance from './maintenance.js';
@@ -33,7 +33,7 @@ export class PostgresStorage implements Storage {
     return stats.dayBounds(this.db, scope);
   }
 
-  seriesCounts(siteId: string, interval: 'HOUR' | 'DAY', first: number, last: number) {
+  seriesCounts(siteId: string, interval: Interval, first: number, last: number) {
     return stats.seriesCounts(this.db, siteId, interval, first, last);
   }
 

@@ -1,7 +1,7 @@
 // The SQLite backend of the storage port (DATABASE_URL "file:..."): reads and maintenance on the
 // request thread's connection, flushes on a writer thread of their own (writer-thread.ts).
 import type { EventRecord } from '../../core/event.js';
-import type { StatsScope } from '../../core/stats.js';
+import type { Interval, StatsScope } from '../../core/stats.js';
 import type { Storage } from '../port.js';
 import { type Db, openDatabase, queryRows } from './db.js';
 import * as maintenance from './maintenance.js';
@@ -36,7 +36,7 @@ export class SqliteStorage implements Storage {
     return stats.dayBounds(this.db, scope);
   }
 
-  seriesCounts(siteId: string, interval: 'HOUR' | 'DAY', first: number, last: number) {
+  seriesCounts(siteId: string, interval: Interval, first: number, last: number) {
     return stats.seriesCounts(this.db, siteId, interval, first, last);
   }
 
