@@ -1,29 +1,14 @@
 // GraphiQL in a real browser (Debian's Chromium, driven by playwright-core): the page served
 // offline loads, takes a query, runs it against the server and shows the answer.
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { serverForFile } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const file = serverForFile();
 
 describe('GraphiQL in Chromium', () => {
   it('runs a query and shows the result', async () => {
-    // .ci/run installs Debian's chromium; without it this test must fail, not pass silently.
-    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const external: string[] = [];

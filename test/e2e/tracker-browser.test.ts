@@ -1,19 +1,16 @@
 // The pulse.js tracker in a real browser (Debian's Chromium through playwright-core), embedded by a
 // page on another origin with the one-line snippet of docs/tracker.md: what it sends, by which
 // transport, and what it leaves alone (cookies, storage, opted-out visitors, localhost).
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP_UA, launchChromium } from '../helpers/browser.js';
 import { type SiteStatsData, siteStats, storedEvents } from '../helpers/e2e.js';
 import { tmpDir } from '../helpers/global-setup.js';
 import { serverForFile } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Headless Chromium's own User-Agent is a bot to the server (isbot), whose hits are dropped.
-const DESKTOP_UA =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const QUEUE_SNIPPET =
   '<script>window.pulse=window.pulse||function(){(window.pulse.q=window.pulse.q||[]).push(arguments)}</script>';
 
@@ -37,20 +34,7 @@ const pageHtml = new Map<string, string>();
 const pagesRequested: string[] = [];
 
 beforeAll(async () => {
-  // .ci/run installs Debian's chromium; without it these tests must fail, not pass silently.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`).toBe(true);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const servePage = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://pages');
     pagesRequested.push(url.pathname);
