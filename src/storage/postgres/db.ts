@@ -73,9 +73,19 @@ export function inTransaction<T>(db: PgDb, work: (tx: Transaction) => Promise<T>
   return onDriverInTransaction(db.driver, pgError, work);
 }
 
-/** A raw read on a pooled connection: rows as objects (bigint and sums as strings). */
-export function queryRows<T>(db: PgDb, sql: string, ...args: unknown[]): Promise<T[]> {
-  return rowsOf<T>(db.driver, pgError, sql, ...args);
+/**
+ * A raw read on a pooled connection: rows as objects (bigint and sums as strings). A pooled
+ * connection that the server ended while it sat idle (a restart, a failover,
+ * pg_terminate_backend) fails its next query once, and pg then drops it; a read is safe to run
+ * again, so it runs once more, on another connection, before the error reaches the caller.
+ */
+export async function queryRows<T>(db: PgDb, sql: string, ...args: unknown[]): Promise<T[]> {
+  try {
+    return await rowsOf<T>(db.driver, pgError, sql, ...args);
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    return rowsOf<T>(db.driver, pgError, sql, ...args);
+  }
 }
 
 /** A raw statement on a pooled connection; returns the rows it changed. */
