@@ -1,6 +1,5 @@
 // The one way into Pulse: validated events run through the pipeline and into the ring buffer,
 // all or nothing. Every adapter (GraphQL, REST, pixel) calls submit().
-
 import type { EventRecord } from '../core/event.js';
 import { forbiddenSite, overloaded, stopping } from '../errors.js';
 import { type EventIds, EventIdsExhaustedError } from './event-ids.js';
