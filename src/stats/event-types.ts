@@ -5,5 +5,5 @@ import type { Storage } from '../storage/port.js';
 export type { EventTypeCount } from '../core/stats.js';
 
 export function eventTypes(storage: Storage, scope: StatsScope): Promise<EventTypeCount[]> {
-  return storage.eventTypes(scope);
+  return storage.eventTypesUtc(scope);
 }

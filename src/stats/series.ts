@@ -45,7 +45,7 @@ export async function series(storage: Storage, scope: StatsScope, interval: Inte
     events: 0,
     uniqueUsers: 0,
   }));
-  for (const c of await storage.seriesCounts(scope.siteId, interval, first, last)) {
+  for (const c of await storage.seriesCountsUtc(scope.siteId, interval, first, last)) {
     const b = out[c.bucket - first];
     if (b) {
       b.events = c.events;

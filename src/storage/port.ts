@@ -2,7 +2,18 @@
 // (storage/sqlite, storage/postgres) and chosen at start from DATABASE_URL (storage/open.ts).
 // Ingestion, stats, live updates, the schema and the routes call this and nothing below it.
 import type { EventRecord } from '../core/event.js';
-import type { BucketCounts, EventTypeCount, Interval, SiteSummary, SiteTotals, StatsScope } from '../core/stats.js';
+import type {
+  BreakdownRow,
+  BreakdownSort,
+  BucketCounts,
+  Dimension,
+  EventTypeCount,
+  Interval,
+  SiteSummary,
+  SiteTotals,
+  StatsRange,
+  StatsScope,
+} from '../core/stats.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -22,14 +33,45 @@ export interface Storage {
    */
   writeBatch(events: readonly EventRecord[]): Promise<void>;
 
-  /** Totals, exact unique users and top paths of a scope, from the rollups. */
-  siteTotals(scope: StatsScope): Promise<SiteTotals>;
-  /** The first and last day with events within the scope's open ends; null when there are none. */
-  dayBounds(scope: StatsScope): Promise<[number, number] | null>;
-  /** Counts per hour or day (hours/days since the epoch) in [first, last]; empty buckets left out. */
-  seriesCounts(siteId: string, interval: Interval, first: number, last: number): Promise<BucketCounts[]>;
+  // Reads. A range is [start, end) in epoch ms (null: open) plus filters (core/stats.ts); the
+  // stats domain (src/stats) turns days of a time zone into it. Every count is exact. Answers come
+  // from the rollups where the range and filters allow it, else from the raw events
+  // (docs/api.md, "Which answers are exact, and from where").
+
+  /** Totals, unique users and top paths of a range. */
+  totals(range: StatsRange): Promise<SiteTotals>;
+  /** Epoch ms of the first and the last event in the range; null when there are none. */
+  bounds(range: StatsRange): Promise<[number, number] | null>;
+  /**
+   * Counts per bucket: bucket i is [edges[i], edges[i + 1]) (edges ascending, within the range),
+   * and BucketCounts.bucket is i. Empty buckets may be left out.
+   */
+  seriesCounts(range: StatsRange, edges: readonly number[]): Promise<BucketCounts[]>;
   /** Events per type, most frequent first, ties by name (byte order). */
-  eventTypes(scope: StatsScope): Promise<EventTypeCount[]>;
+  eventTypes(range: StatsRange): Promise<EventTypeCount[]>;
+  /**
+   * The rows of one dimension: sorted by sortBy descending, ties by value ascending (byte order),
+   * null last; at most `limit`. uniqueUsers is counted only when `withUsers` (else 0), unless
+   * sortBy is UNIQUE_USERS.
+   */
+  breakdown(
+    range: StatsRange,
+    by: Dimension,
+    limit: number,
+    sortBy: BreakdownSort,
+    withUsers: boolean,
+  ): Promise<BreakdownRow[]>;
+  // The UTC-day reads the stats domain used before time zones and filters; removed once nothing
+  // calls them (the reads above answer everything they do).
+  /** @deprecated totals(range) */
+  siteTotals(scope: StatsScope): Promise<SiteTotals>;
+  /** @deprecated bounds(range) */
+  dayBounds(scope: StatsScope): Promise<[number, number] | null>;
+  /** @deprecated seriesCounts(range, edges) */
+  seriesCountsUtc(siteId: string, interval: Interval, first: number, last: number): Promise<BucketCounts[]>;
+  /** @deprecated eventTypes(range) */
+  eventTypesUtc(scope: StatsScope): Promise<EventTypeCount[]>;
+
   /** Every site with stored events, by siteId (byte order), with its event count and newest event. */
   sites(): Promise<SiteSummary[]>;
 

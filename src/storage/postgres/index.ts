@@ -2,7 +2,17 @@
 // every statement on a pg pool through Prisma's driver adapter; flushes on the main thread (the
 // pool, not a thread, keeps the request path from waiting).
 import type { EventRecord } from '../../core/event.js';
-import type { Interval, StatsScope } from '../../core/stats.js';
+import type {
+  BreakdownRow,
+  BreakdownSort,
+  BucketCounts,
+  Dimension,
+  EventTypeCount,
+  Interval,
+  SiteTotals,
+  StatsRange,
+  StatsScope,
+} from '../../core/stats.js';
 import type { Storage } from '../port.js';
 import { openPostgres, type PgDb, queryRows } from './db.js';
 import * as maintenance from './maintenance.js';
@@ -33,11 +43,37 @@ export class PostgresStorage implements Storage {
     return stats.dayBounds(this.db, scope);
   }
 
-  seriesCounts(siteId: string, interval: Interval, first: number, last: number) {
+  seriesCountsUtc(siteId: string, interval: Interval, first: number, last: number) {
     return stats.seriesCounts(this.db, siteId, interval, first, last);
   }
 
-  eventTypes(scope: StatsScope) {
+  totals(_range: StatsRange): Promise<SiteTotals> {
+    throw new Error('not yet: totals(range)');
+  }
+
+  bounds(_range: StatsRange): Promise<[number, number] | null> {
+    throw new Error('not yet: bounds(range)');
+  }
+
+  seriesCounts(_range: StatsRange, _edges: readonly number[]): Promise<BucketCounts[]> {
+    throw new Error('not yet: seriesCounts(range, edges)');
+  }
+
+  eventTypes(_range: StatsRange): Promise<EventTypeCount[]> {
+    throw new Error('not yet: eventTypes(range)');
+  }
+
+  breakdown(
+    _range: StatsRange,
+    _by: Dimension,
+    _limit: number,
+    _sortBy: BreakdownSort,
+    _withUsers: boolean,
+  ): Promise<BreakdownRow[]> {
+    throw new Error('not yet: breakdown');
+  }
+
+  eventTypesUtc(scope: StatsScope) {
     return stats.eventTypes(this.db, scope);
   }
 

@@ -1,7 +1,17 @@
 // The SQLite backend of the storage port (DATABASE_URL "file:..."): reads and maintenance on the
 // request thread's connection, flushes on a writer thread of their own (writer-thread.ts).
 import type { EventRecord } from '../../core/event.js';
-import type { Interval, StatsScope } from '../../core/stats.js';
+import type {
+  BreakdownRow,
+  BreakdownSort,
+  BucketCounts,
+  Dimension,
+  EventTypeCount,
+  Interval,
+  SiteTotals,
+  StatsRange,
+  StatsScope,
+} from '../../core/stats.js';
 import type { Storage } from '../port.js';
 import { type Db, openDatabase, queryRows } from './db.js';
 import * as maintenance from './maintenance.js';
@@ -36,11 +46,37 @@ export class SqliteStorage implements Storage {
     return stats.dayBounds(this.db, scope);
   }
 
-  seriesCounts(siteId: string, interval: Interval, first: number, last: number) {
+  seriesCountsUtc(siteId: string, interval: Interval, first: number, last: number) {
     return stats.seriesCounts(this.db, siteId, interval, first, last);
   }
 
-  eventTypes(scope: StatsScope) {
+  totals(_range: StatsRange): Promise<SiteTotals> {
+    throw new Error('not yet: totals(range)');
+  }
+
+  bounds(_range: StatsRange): Promise<[number, number] | null> {
+    throw new Error('not yet: bounds(range)');
+  }
+
+  seriesCounts(_range: StatsRange, _edges: readonly number[]): Promise<BucketCounts[]> {
+    throw new Error('not yet: seriesCounts(range, edges)');
+  }
+
+  eventTypes(_range: StatsRange): Promise<EventTypeCount[]> {
+    throw new Error('not yet: eventTypes(range)');
+  }
+
+  breakdown(
+    _range: StatsRange,
+    _by: Dimension,
+    _limit: number,
+    _sortBy: BreakdownSort,
+    _withUsers: boolean,
+  ): Promise<BreakdownRow[]> {
+    throw new Error('not yet: breakdown');
+  }
+
+  eventTypesUtc(scope: StatsScope) {
     return stats.eventTypes(this.db, scope);
   }
 
