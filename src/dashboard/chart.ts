@@ -1,4 +1,5 @@
-// The series chart (uPlot): views, events and unique users per UTC hour or day, in the colours
+// The series chart (uPlot): views, events and unique users per hour or day of the page's time
+// zone, labelled in that zone, in the colours
 // of the current colour scheme; resized with its container, redrawn when the scheme changes.
 // Buckets still in the future (the rest of today) are left empty.
 import uPlot from 'uplot';
@@ -16,6 +17,7 @@ export class Chart {
   private plot: uPlot | null = null;
   private data: uPlot.AlignedData = [[], [], [], []];
   private interval: 'HOUR' | 'DAY' = 'HOUR';
+  private timeZone = 'UTC';
 
   constructor(private readonly el: HTMLElement) {
     new ResizeObserver(() => this.plot?.setSize(this.size())).observe(el);
@@ -26,7 +28,7 @@ export class Chart {
     return { width: Math.max(this.el.clientWidth, 200), height: this.el.clientWidth < 500 ? 200 : 260 };
   }
 
-  show(buckets: Bucket[], interval: 'HOUR' | 'DAY'): void {
+  show(buckets: Bucket[], interval: 'HOUR' | 'DAY', timeZone: string): void {
     // Hours and days that have not begun yet are gaps, not zeros.
     const now = Date.now();
     const starts = buckets.map((b) => Date.parse(b.start));
@@ -38,9 +40,10 @@ export class Chart {
       values((b) => b.events),
       values((b) => b.uniqueUsers),
     ];
-    if (this.plot && this.interval === interval) this.plot.setData(this.data);
+    if (this.plot && this.interval === interval && this.timeZone === timeZone) this.plot.setData(this.data);
     else {
       this.interval = interval;
+      this.timeZone = timeZone;
       this.rebuild();
     }
   }
@@ -58,12 +61,12 @@ export class Chart {
     });
     const opts: uPlot.Options = {
       ...this.size(),
-      // Buckets are UTC hours and days: label them in UTC.
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      // Buckets are hours and days of the page's zone: label them in it.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), this.timeZone),
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [axis, { ...axis, size: 56 }],
       series: [
-        { label: this.interval === 'HOUR' ? 'Hour (UTC)' : 'Day (UTC)' },
+        { label: this.interval === 'HOUR' ? 'Hour' : 'Day' },
         line('Views', css('--c-views')),
         line('Events', css('--c-events')),
         line('Unique users', css('--c-users')),

@@ -1,23 +1,55 @@
-// The dashboard page: picks a site and period (kept in the URL), shows siteStats for it, and for
-// periods that include today follows liveStats over graphql-ws (docs/dashboard.md).
+// The dashboard page: picks a site, period and filters (kept in the URL), shows siteStats for them
+// in the browser's time zone (or tz=), and for periods that include today follows liveStats over
+// graphql-ws (docs/dashboard.md).
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Client } from 'graphql-ws';
 import { errorOf, type GraphQLErrorBody, type LiveState, liveClient, query, Unauthenticated } from './api.js';
 import { type Bucket, Chart } from './chart.js';
-import { setMessage, setMetric, setRows } from './render.js';
-import { type Period, readUrl, type Scope, scopeOf, todayUtc, toUrl, type View } from './view.js';
+import {
+  aliasOf,
+  BREAKDOWN_FIELDS,
+  type BreakdownRow,
+  DIMENSION_NAME,
+  filterLabel,
+  PANELS,
+  valueLabel,
+} from './panels.js';
+import { type Row, setMessage, setMetric, setRows } from './render.js';
+import {
+  type Dimension,
+  type Filter,
+  type Period,
+  readUrl,
+  type Scope,
+  scopeOf,
+  todayIn,
+  toUrl,
+  type View,
+  withFilter,
+  withoutFilter,
+  zoneOf,
+} from './view.js';
 
 const KEY_STORAGE = 'pulse.apiKey';
 
 const STATS_FIELDS = `totalViews uniqueUsers totalEvents
-  topPaths { path views } eventTypes { eventType events }`;
+  topPaths { path views } eventTypes { eventType events }
+  ${BREAKDOWN_FIELDS}`;
 const SITES = 'query DashboardSites { sites { siteId } }';
-const STATS = `query DashboardStats($siteId: String!, $date: Date, $from: Date, $to: Date, $interval: Interval!) {
-  siteStats(siteId: $siteId, date: $date, from: $from, to: $to) { date ${STATS_FIELDS} series(interval: $interval) { start views events uniqueUsers } }
+const STATS = `query DashboardStats($siteId: String!, $date: Date, $from: Date, $to: Date, $interval: Interval!,
+  $timeZone: String, $filters: [StatsFilter!]) {
+  siteStats(siteId: $siteId, date: $date, from: $from, to: $to, timeZone: $timeZone, filters: $filters) {
+    date ${STATS_FIELDS} series(interval: $interval) { start views events uniqueUsers }
+  }
 }`;
-const LIVE = `subscription DashboardLive($siteId: String!) {
-  liveStats(siteId: $siteId) { date ${STATS_FIELDS} series(interval: HOUR) { start views events uniqueUsers } }
+/** today, unfiltered: each push is the page's numbers */
+const LIVE = `subscription DashboardLive($siteId: String!, $timeZone: String) {
+  liveStats(siteId: $siteId, timeZone: $timeZone) { date ${STATS_FIELDS} series(interval: HOUR) { start views events uniqueUsers } }
+}`;
+/** any other view: a push only says the site changed, and the page reads its own numbers again */
+const LIVE_SIGNAL = `subscription DashboardChanged($siteId: String!, $timeZone: String) {
+  liveStats(siteId: $siteId, timeZone: $timeZone) { date totalEvents }
 }`;
 
 interface Stats {
@@ -28,6 +60,8 @@ interface Stats {
   topPaths: { path: string; views: number }[];
   eventTypes: { eventType: string; events: number }[];
   series: Bucket[];
+  /** the breakdowns, under their aliases (panels.ts) */
+  [alias: string]: unknown;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -51,12 +85,20 @@ const ui = {
   events: document.querySelector('[data-metric="events"]') as HTMLElement,
   paths: $('paths'),
   types: $('types'),
+  filtersBar: $('filters-bar'),
+  filters: $('filters'),
+  campaignSwitch: [...document.querySelectorAll<HTMLButtonElement>('.switch button')],
+  campaignColumn: $('campaigns-column'),
 };
 const chart = new Chart($('chart'));
 
 let key: string | null = sessionStorage.getItem(KEY_STORAGE);
 let view: View = readUrl(location.search);
-let scope: Scope = scopeOf(view);
+let zone = zoneOf(view);
+let scope: Scope = scopeOf(view, zone);
+/** the campaign panel's field (the switch) */
+let campaignBy: Dimension = 'UTM_SOURCE';
+let shownStats: Stats | null = null;
 /** drops answers to requests that a newer view has overtaken */
 let generation = 0;
 
@@ -121,21 +163,76 @@ async function withKey<T>(work: (key: string | null) => Promise<T>): Promise<T> 
 
 // ---- rendering ----------------------------------------------------------------------------
 
+/** A row that filters the page by its value when clicked. */
+function filterRow(dimension: Dimension, value: string | null, count: number): Row {
+  const filter = { dimension, value };
+  return {
+    label: valueLabel(dimension, value),
+    count,
+    pick: () => navigate({ ...view, filters: withFilter(view.filters, filter) }),
+    pickName: `Filter by ${filterLabel(filter)}`,
+  };
+}
+
+function renderPanels(stats: Stats): void {
+  for (const panel of PANELS) {
+    const by = panel.dimensions.includes(campaignBy) ? campaignBy : (panel.dimensions[0] as Dimension);
+    const rows = (stats[aliasOf(by)] as BreakdownRow[] | undefined) ?? [];
+    setRows(
+      $(panel.id),
+      rows.map((r) => filterRow(by, r.value, r.views)),
+      panel.empty,
+    );
+  }
+}
+
 function render(stats: Stats): void {
+  shownStats = stats;
   setMetric(ui.views, stats.totalViews);
   setMetric(ui.users, stats.uniqueUsers);
   setMetric(ui.events, stats.totalEvents);
   setRows(
     ui.paths,
-    stats.topPaths.map((p) => [p.path, p.views]),
+    stats.topPaths.map((p) => filterRow('PATH', p.path, p.views)),
     'No page views in this period.',
   );
   setRows(
     ui.types,
-    stats.eventTypes.map((t) => [t.eventType, t.events]),
+    stats.eventTypes.map((t) => filterRow('EVENT_TYPE', t.eventType, t.events)),
     'No events in this period.',
   );
-  chart.show(stats.series, scope.interval);
+  renderPanels(stats);
+  chart.show(stats.series, scope.interval, zone);
+}
+
+/** The active filters as chips, each with a button that removes it. */
+function showFilters(filters: Filter[]): void {
+  ui.filtersBar.hidden = filters.length === 0;
+  ui.filters.replaceChildren(
+    ...filters.map((f) => {
+      const li = document.createElement('li');
+      li.className = 'chip';
+      const text = document.createElement('span');
+      text.textContent = filterLabel(f);
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'remove';
+      remove.textContent = '×';
+      remove.setAttribute('aria-label', `Remove filter ${filterLabel(f)}`);
+      remove.addEventListener('click', () => navigate({ ...view, filters: withoutFilter(view.filters, f.dimension) }));
+      li.append(text, remove);
+      return li;
+    }),
+  );
+}
+
+for (const button of ui.campaignSwitch) {
+  button.addEventListener('click', () => {
+    campaignBy = button.dataset.dimension as Dimension;
+    for (const b of ui.campaignSwitch) b.setAttribute('aria-pressed', String(b === button));
+    ui.campaignColumn.textContent = DIMENSION_NAME[campaignBy];
+    if (shownStats) renderPanels(shownStats);
+  });
 }
 
 /** Puts the view into the period controls. */
@@ -173,14 +270,24 @@ async function load(quiet = false): Promise<void> {
   const mine = ++generation;
   const site = view.site;
   if (!site) return;
-  scope = scopeOf(view);
+  zone = zoneOf(view);
+  scope = scopeOf(view, zone);
   ui.title.textContent = `${site} · ${scope.title}`;
+  showFilters(view.filters);
   if (!quiet) document.title = `${site} · Pulse`;
   try {
     const data = await withKey((k) =>
       query<{ siteStats: Stats }>(
         STATS,
-        { siteId: site, date: scope.date, from: scope.from, to: scope.to, interval: scope.interval },
+        {
+          siteId: site,
+          date: scope.date,
+          from: scope.from,
+          to: scope.to,
+          interval: scope.interval,
+          timeZone: zone,
+          filters: view.filters.length > 0 ? view.filters : null,
+        },
         k,
       ),
     );
@@ -201,7 +308,8 @@ async function load(quiet = false): Promise<void> {
 let client: Client | null = null;
 /** the socket's last state (a lazy client also closes when nothing is followed) */
 let socketState: LiveState = 'connecting';
-let subscription: { site: string; stop: () => void } | null = null;
+/** key: what the subscription follows (site, zone, and whether its pushes are rendered) */
+let subscription: { key: string; stop: () => void } | null = null;
 let requery: ReturnType<typeof setTimeout> | null = null;
 
 function stopLive(): void {
@@ -212,7 +320,10 @@ function stopLive(): void {
   setLive('off');
 }
 
-/** Follows liveStats for the view's site while its period includes today. */
+/** Pushes are shown as they come: today, no filters (liveStats takes none). */
+const rendersPushes = () => scope.today && view.filters.length === 0;
+
+/** Follows liveStats for the view's site (in its zone) while its period includes today. */
 function follow(): void {
   const site = view.site;
   if (!site || !scope.live) {
@@ -221,7 +332,9 @@ function follow(): void {
     setLive('off');
     return;
   }
-  if (subscription?.site === site) return;
+  const rendered = rendersPushes();
+  const key = JSON.stringify([site, zone, rendered]);
+  if (subscription?.key === key) return;
   subscription?.stop();
   if (!client) {
     socketState = 'connecting';
@@ -233,12 +346,12 @@ function follow(): void {
     client = mine;
   }
   const stop = client.subscribe<{ liveStats: Stats }>(
-    { query: LIVE, variables: { siteId: site } },
+    { query: rendered ? LIVE : LIVE_SIGNAL, variables: { siteId: site, timeZone: zone } },
     {
       next: (result) => {
         if (result.errors?.length) return onLiveError(result.errors as GraphQLErrorBody[]);
         const stats = result.data?.liveStats;
-        if (stats && subscription?.site === site) onPush(stats);
+        if (stats && subscription?.key === key) onPush(stats);
       },
       error: (error) => {
         if (Array.isArray(error)) onLiveError(error as GraphQLErrorBody[]);
@@ -246,16 +359,16 @@ function follow(): void {
       complete: () => undefined,
     },
   );
-  subscription = { site, stop };
+  subscription = { key, stop };
   setLive(socketState === 'live' || socketState === 'refused' ? socketState : 'connecting');
 }
 
 function onPush(stats: Stats): void {
-  if (scope.today && stats.date === scope.date) {
+  if (rendersPushes() && stats.date === scope.date) {
     render(stats);
     return;
   }
-  // A range (or a new UTC day): read the whole period again, at most about once a second.
+  // A range, filters (or a new day): read the whole view again, at most about once a second.
   if (requery) return;
   requery = setTimeout(() => {
     requery = null;
@@ -290,8 +403,8 @@ ui.period.addEventListener('change', () => {
   if (period === 'custom') {
     // Start the custom range from what is shown, and let the user change it.
     ui.range.hidden = false;
-    ui.from.value ||= scope.from ?? scope.date ?? todayUtc();
-    ui.to.value ||= scope.to ?? scope.date ?? todayUtc();
+    ui.from.value ||= scope.from ?? scope.date ?? todayIn(zone);
+    ui.to.value ||= scope.to ?? scope.date ?? todayIn(zone);
     ui.from.focus();
     return;
   }

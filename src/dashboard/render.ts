@@ -1,5 +1,5 @@
 // Writing numbers and tables into the page. Every value from the server goes in as textContent
-// (paths, event types and site ids are whatever clients sent), never as markup.
+// (paths, event types, sources, campaigns and site ids are whatever clients sent), never as markup.
 
 const format = new Intl.NumberFormat('en');
 
@@ -15,16 +15,47 @@ export function setMetric(el: HTMLElement, value: number): void {
   }
 }
 
-/** Fills a table body with [label, count] rows, or one row saying there is nothing. */
-export function setRows(tbody: HTMLElement, rows: [string, number][], empty: string): void {
-  const out: HTMLTableRowElement[] = rows.map(([label, count]) => {
+export interface Row {
+  label: string;
+  count: number;
+  /** what a click on the row does (adds it as a filter); absent: the row is plain text */
+  pick?: () => void;
+  /** the button's accessible name, e.g. "Filter by Country: Germany (DE)" */
+  pickName?: string;
+}
+
+/**
+ * Fills a table body with rows (label, count, and a bar whose length is the count's share of the
+ * largest), or one row saying there is nothing. A row with `pick` is a button.
+ */
+export function setRows(tbody: HTMLElement, rows: Row[], empty: string): void {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  const out: HTMLTableRowElement[] = rows.map((row) => {
     const tr = document.createElement('tr');
     const name = document.createElement('td');
     name.className = 'label';
-    name.textContent = label;
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    bar.setAttribute('aria-hidden', 'true');
+    // (a CSSOM write, which the page's CSP allows, unlike a style attribute in markup)
+    bar.style.width = `${(100 * row.count) / max}%`;
+    if (row.pick) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'pick';
+      button.textContent = row.label;
+      if (row.pickName) button.title = row.pickName;
+      button.addEventListener('click', row.pick);
+      name.append(bar, button);
+    } else {
+      const text = document.createElement('span');
+      text.className = 'text';
+      text.textContent = row.label;
+      name.append(bar, text);
+    }
     const num = document.createElement('td');
     num.className = 'num';
-    num.textContent = format.format(count);
+    num.textContent = format.format(row.count);
     tr.append(name, num);
     return tr;
   });
