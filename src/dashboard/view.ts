@@ -59,11 +59,15 @@ const isDate = (s: string | null): s is string =>
   !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
   new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
-/** The canonical IANA name of a time zone the browser knows, or null. */
+/**
+ * The name when it is a time zone the browser knows, else null. Kept as written: ICU's canonical
+ * ids are sometimes the old names (Asia/Calcutta for Asia/Kolkata), which nobody types.
+ */
 export function timeZoneName(name: string | null): string | null {
-  if (!name) return null;
+  if (!name || name.length > 64) return null;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return name;
   } catch {
     return null;
   }
