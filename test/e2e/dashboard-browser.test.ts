@@ -115,6 +115,8 @@ async function open(
     userAgent: DESKTOP_UA,
     viewport: { width: opts.width ?? 1280, height: 900 },
     colorScheme: opts.colorScheme ?? 'light',
+    // The page shows the browser's time zone; these tests count UTC days.
+    timezoneId: 'UTC',
     bypassCSP: opts.bypassCSP ?? false,
   });
   const page = await context.newPage();
