@@ -17,12 +17,14 @@ import {
 } from './panels.js';
 import { type Row, setMessage, setMetric, setRows } from './render.js';
 import {
+  browserZone,
   type Dimension,
   type Filter,
   type Period,
   readUrl,
   type Scope,
   scopeOf,
+  timeZoneName,
   todayIn,
   toUrl,
   type View,
@@ -69,6 +71,7 @@ const ui = {
   controls: $<HTMLFormElement>('controls'),
   site: $<HTMLSelectElement>('site'),
   period: $<HTMLSelectElement>('period'),
+  tz: $<HTMLSelectElement>('tz'),
   range: $('range'),
   from: $<HTMLInputElement>('from'),
   to: $<HTMLInputElement>('to'),
@@ -235,8 +238,26 @@ for (const button of ui.campaignSwitch) {
   });
 }
 
-/** Puts the view into the period controls. */
+/**
+ * The time zone choices: the browser's (the default, value ''), UTC, then every zone the browser
+ * knows, and the URL's own spelling when it is none of those.
+ */
+function fillZones(): void {
+  const own = browserZone();
+  const names = new Set(['UTC', ...(Intl.supportedValuesOf?.('timeZone') ?? [])]);
+  names.delete(own);
+  const options = [new Option(`${own} (this browser)`, ''), ...[...names].map((n) => new Option(n, n))];
+  const asked = timeZoneName(view.tz);
+  if (asked && asked !== own && !names.has(asked)) options.splice(1, 0, new Option(asked, asked));
+  ui.tz.replaceChildren(...options);
+}
+
+/** Puts the view into the period and zone controls. */
 function syncPeriod(): void {
+  const asked = timeZoneName(view.tz);
+  ui.tz.value = asked && asked !== browserZone() ? asked : '';
+  if (ui.tz.selectedIndex < 0) fillZones();
+  ui.tz.value = asked && asked !== browserZone() ? asked : '';
   ui.period.value = view.period;
   ui.range.hidden = view.period !== 'custom';
   ui.from.value = view.from ?? '';
@@ -247,6 +268,7 @@ function showControls(sites: string[]): void {
   const options = sites.map((s) => new Option(s, s));
   ui.site.replaceChildren(...options);
   ui.site.value = view.site ?? '';
+  fillZones();
   syncPeriod();
   ui.controls.hidden = false;
 }
@@ -292,7 +314,7 @@ async function load(quiet = false): Promise<void> {
       ),
     );
     if (mine !== generation) return;
-    setMessage(ui.message, '');
+    setMessage(ui.message, view.tz && !timeZoneName(view.tz) ? `Unknown time zone "${view.tz}": showing ${zone}.` : '');
     ui.view.hidden = false;
     // (the controls appear with the list of sites, showControls)
     ui.controls.hidden = ui.site.options.length === 0;
@@ -398,6 +420,7 @@ function navigate(next: View, replace = false): void {
 }
 
 ui.site.addEventListener('change', () => navigate({ ...view, site: ui.site.value }));
+ui.tz.addEventListener('change', () => navigate({ ...view, tz: ui.tz.value || null }));
 ui.period.addEventListener('change', () => {
   const period = ui.period.value as Period;
   if (period === 'custom') {
