@@ -5,16 +5,9 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Client } from 'graphql-ws';
 import { errorOf, type GraphQLErrorBody, type LiveState, liveClient, query, Unauthenticated } from './api.js';
-import { type Bucket, Chart } from './chart.js';
-import {
-  aliasOf,
-  BREAKDOWN_FIELDS,
-  type BreakdownRow,
-  DIMENSION_NAME,
-  filterLabel,
-  PANELS,
-  valueLabel,
-} from './panels.js';
+import { Chart } from './chart.js';
+import { aliasOf, DIMENSION_NAME, filterLabel, PANELS, valueLabel } from './panels.js';
+import { type Row as BreakdownRow, LIVE_SIGNAL, liveQuery, SITES, type Stats, statsQuery } from './queries.js';
 import { type Row, setMessage, setMetric, setRows } from './render.js';
 import {
   browserZone,
@@ -35,43 +28,13 @@ import {
 
 const KEY_STORAGE = 'pulse.apiKey';
 
-const STATS_FIELDS = `totalViews uniqueUsers totalEvents
-  topPaths { path views } eventTypes { eventType events }
-  ${BREAKDOWN_FIELDS}`;
-const SITES = 'query DashboardSites { sites { siteId } }';
-const STATS = `query DashboardStats($siteId: String!, $date: Date, $from: Date, $to: Date, $interval: Interval!,
-  $timeZone: String, $filters: [StatsFilter!]) {
-  siteStats(siteId: $siteId, date: $date, from: $from, to: $to, timeZone: $timeZone, filters: $filters) {
-    date ${STATS_FIELDS} series(interval: $interval) { start views events uniqueUsers }
-  }
-}`;
-/** today, unfiltered: each push is the page's numbers */
-const LIVE = `subscription DashboardLive($siteId: String!, $timeZone: String) {
-  liveStats(siteId: $siteId, timeZone: $timeZone) { date ${STATS_FIELDS} series(interval: HOUR) { start views events uniqueUsers } }
-}`;
-/** any other view: a push only says the site changed, and the page reads its own numbers again */
-const LIVE_SIGNAL = `subscription DashboardChanged($siteId: String!, $timeZone: String) {
-  liveStats(siteId: $siteId, timeZone: $timeZone) { date totalEvents }
-}`;
-
-interface Stats {
-  date: string | null;
-  totalViews: number;
-  uniqueUsers: number;
-  totalEvents: number;
-  topPaths: { path: string; views: number }[];
-  eventTypes: { eventType: string; events: number }[];
-  series: Bucket[];
-  /** the breakdowns, under their aliases (panels.ts) */
-  [alias: string]: unknown;
-}
-
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
   controls: $<HTMLFormElement>('controls'),
   site: $<HTMLSelectElement>('site'),
   period: $<HTMLSelectElement>('period'),
   tz: $<HTMLSelectElement>('tz'),
+  visitors: $<HTMLInputElement>('visitors'),
   range: $('range'),
   from: $<HTMLInputElement>('from'),
   to: $<HTMLInputElement>('to'),
@@ -167,11 +130,12 @@ async function withKey<T>(work: (key: string | null) => Promise<T>): Promise<T> 
 // ---- rendering ----------------------------------------------------------------------------
 
 /** A row that filters the page by its value when clicked. */
-function filterRow(dimension: Dimension, value: string | null, count: number): Row {
+function filterRow(dimension: Dimension, value: string | null, count: number, users?: number): Row {
   const filter = { dimension, value };
   return {
     label: valueLabel(dimension, value),
     count,
+    users,
     pick: () => navigate({ ...view, filters: withFilter(view.filters, filter) }),
     pickName: `Filter by ${filterLabel(filter)}`,
   };
@@ -183,7 +147,7 @@ function renderPanels(stats: Stats): void {
     const rows = (stats[aliasOf(by)] as BreakdownRow[] | undefined) ?? [];
     setRows(
       $(panel.id),
-      rows.map((r) => filterRow(by, r.value, r.views)),
+      rows.map((r) => filterRow(by, r.value, r.views, r.uniqueUsers)),
       panel.empty,
     );
   }
@@ -194,18 +158,19 @@ function render(stats: Stats): void {
   setMetric(ui.views, stats.totalViews);
   setMetric(ui.users, stats.uniqueUsers);
   setMetric(ui.events, stats.totalEvents);
-  setRows(
-    ui.paths,
-    stats.topPaths.map((p) => filterRow('PATH', p.path, p.views)),
-    'No page views in this period.',
-  );
-  setRows(
-    ui.types,
-    stats.eventTypes.map((t) => filterRow('EVENT_TYPE', t.eventType, t.events)),
-    'No events in this period.',
-  );
+  const paths =
+    // (as topPaths: the paths with page views)
+    stats.pathRows?.filter((r) => r.views > 0).map((r) => filterRow('PATH', r.value, r.views, r.uniqueUsers)) ??
+    stats.topPaths?.map((p) => filterRow('PATH', p.path, p.views)) ??
+    [];
+  setRows(ui.paths, paths, 'No page views in this period.');
+  const types =
+    stats.typeRows?.map((r) => filterRow('EVENT_TYPE', r.value, r.events ?? 0, r.uniqueUsers)) ??
+    stats.eventTypes?.map((t) => filterRow('EVENT_TYPE', t.eventType, t.events)) ??
+    [];
+  setRows(ui.types, types, 'No events in this period.');
   renderPanels(stats);
-  chart.show(stats.series, scope.interval, zone);
+  chart.show(stats.series ?? [], scope.interval, zone);
 }
 
 /** The active filters as chips, each with a button that removes it. */
@@ -259,6 +224,7 @@ function syncPeriod(): void {
   if (ui.tz.selectedIndex < 0) fillZones();
   ui.tz.value = asked && asked !== browserZone() ? asked : '';
   ui.period.value = view.period;
+  ui.visitors.checked = view.visitors;
   ui.range.hidden = view.period !== 'custom';
   ui.from.value = view.from ?? '';
   ui.to.value = view.to ?? '';
@@ -296,11 +262,12 @@ async function load(quiet = false): Promise<void> {
   scope = scopeOf(view, zone);
   ui.title.textContent = `${site} · ${scope.title}`;
   showFilters(view.filters);
+  ui.view.classList.toggle('show-visitors', view.visitors);
   if (!quiet) document.title = `${site} · Pulse`;
   try {
     const data = await withKey((k) =>
       query<{ siteStats: Stats }>(
-        STATS,
+        statsQuery(view.visitors),
         {
           siteId: site,
           date: scope.date,
@@ -355,7 +322,7 @@ function follow(): void {
     return;
   }
   const rendered = rendersPushes();
-  const key = JSON.stringify([site, zone, rendered]);
+  const key = JSON.stringify([site, zone, rendered && view.visitors]);
   if (subscription?.key === key) return;
   subscription?.stop();
   if (!client) {
@@ -368,7 +335,7 @@ function follow(): void {
     client = mine;
   }
   const stop = client.subscribe<{ liveStats: Stats }>(
-    { query: rendered ? LIVE : LIVE_SIGNAL, variables: { siteId: site, timeZone: zone } },
+    { query: rendered ? liveQuery(view.visitors) : LIVE_SIGNAL, variables: { siteId: site, timeZone: zone } },
     {
       next: (result) => {
         if (result.errors?.length) return onLiveError(result.errors as GraphQLErrorBody[]);
@@ -421,6 +388,7 @@ function navigate(next: View, replace = false): void {
 
 ui.site.addEventListener('change', () => navigate({ ...view, site: ui.site.value }));
 ui.tz.addEventListener('change', () => navigate({ ...view, tz: ui.tz.value || null }));
+ui.visitors.addEventListener('change', () => navigate({ ...view, visitors: ui.visitors.checked }));
 ui.period.addEventListener('change', () => {
   const period = ui.period.value as Period;
   if (period === 'custom') {

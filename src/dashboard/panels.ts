@@ -3,11 +3,6 @@
 // code with its name from Intl.DisplayNames (docs/dashboard.md, "Panels").
 import type { Dimension, Filter } from './view.js';
 
-export interface BreakdownRow {
-  value: string | null;
-  views: number;
-}
-
 export interface Panel {
   /** the tbody's id and the panel's element ids */
   id: string;
@@ -34,11 +29,6 @@ export const BREAKDOWN_LIMIT = 10;
 
 /** The GraphQL alias of a dimension's breakdown: UTM_SOURCE → utmSource. */
 export const aliasOf = (d: Dimension): string => d.toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
-
-/** The siteStats selections of every panel's breakdowns, one alias per dimension. */
-export const BREAKDOWN_FIELDS = PANELS.flatMap((p) => p.dimensions)
-  .map((d) => `${aliasOf(d)}: breakdown(by: ${d}, limit: ${BREAKDOWN_LIMIT}) { value views }`)
-  .join('\n  ');
 
 export const DIMENSION_NAME: Record<Dimension, string> = {
   PATH: 'Path',

@@ -18,6 +18,8 @@ export function setMetric(el: HTMLElement, value: number): void {
 export interface Row {
   label: string;
   count: number;
+  /** unique users (the Visitors column), when asked for */
+  users?: number;
   /** what a click on the row does (adds it as a filter); absent: the row is plain text */
   pick?: () => void;
   /** the button's accessible name, e.g. "Filter by Country: Germany (DE)" */
@@ -25,7 +27,7 @@ export interface Row {
 }
 
 /**
- * Fills a table body with rows (label, count, and a bar whose length is the count's share of the
+ * Fills a table body with rows (label, count, unique users when given, and a bar whose length is the count's share of the
  * largest), or one row saying there is nothing. A row with `pick` is a button.
  */
 export function setRows(tbody: HTMLElement, rows: Row[], empty: string): void {
@@ -57,12 +59,18 @@ export function setRows(tbody: HTMLElement, rows: Row[], empty: string): void {
     num.className = 'num';
     num.textContent = format.format(row.count);
     tr.append(name, num);
+    if (row.users !== undefined) {
+      const users = document.createElement('td');
+      users.className = 'num visitors-col';
+      users.textContent = format.format(row.users);
+      tr.append(users);
+    }
     return tr;
   });
   if (out.length === 0) {
     const tr = document.createElement('tr');
     const td = document.createElement('td');
-    td.colSpan = 2;
+    td.colSpan = 3;
     td.className = 'empty';
     td.textContent = empty;
     tr.append(td);

@@ -1,6 +1,7 @@
 // What the dashboard shows (a site, a period, filters, a time zone) and its URL (docs/dashboard.md):
 // ?site=…&period=today|7d|30d|all or ?site=…&from=YYYY-MM-DD&to=YYYY-MM-DD, then f=country:DE
-// (repeated, one per dimension), none=source (the dimension's "none" value) and tz=Area/City.
+// (repeated, one per dimension), none=source (the dimension's "none" value), tz=Area/City and
+// visitors=1 (the panels' Visitors column).
 // Days are days of the time zone, as in siteStats(timeZone).
 
 export const PERIODS = ['today', '7d', '30d', 'all', 'custom'] as const;
@@ -37,6 +38,8 @@ export interface View {
   filters: Filter[];
   /** the time zone asked for in the URL (tz=); null: the browser's */
   tz: string | null;
+  /** the panels show unique users per row too */
+  visitors: boolean;
 }
 
 /** The siteStats arguments and series interval of a view, and whether it follows liveStats. */
@@ -132,13 +135,14 @@ export function readUrl(search: string): View {
   const to = q.get('to');
   const filters = readFilters(q);
   const tz = q.get('tz') || null;
+  const visitors = q.get('visitors') === '1';
   if (isDate(from) && isDate(to)) {
     const [a, b] = from <= to ? [from, to] : [to, from];
-    return { site, period: 'custom', from: a, to: b, filters, tz };
+    return { site, period: 'custom', from: a, to: b, filters, tz, visitors };
   }
   const period = q.get('period');
   const known = PERIODS.find((p) => p === period && p !== 'custom');
-  return { site, period: known ?? 'today', from: null, to: null, filters, tz };
+  return { site, period: known ?? 'today', from: null, to: null, filters, tz, visitors };
 }
 
 export function toUrl(view: View): string {
@@ -155,6 +159,7 @@ export function toUrl(view: View): string {
     else q.append('f', `${dimensionKey(f.dimension)}:${f.value}`);
   }
   if (view.tz) q.set('tz', view.tz);
+  if (view.visitors) q.set('visitors', '1');
   return `?${q}`;
 }
 
