@@ -297,8 +297,8 @@ async function load(quiet = false): Promise<void> {
 let client: Client | null = null;
 /** the socket's last state (a lazy client also closes when nothing is followed) */
 let socketState: LiveState = 'connecting';
-/** key: what the subscription follows (site, zone, and whether its pushes are rendered) */
-let subscription: { key: string; stop: () => void } | null = null;
+/** followed: the site, zone and mode (pushes rendered, with or without visitors, or a signal) */
+let subscription: { followed: string; stop: () => void } | null = null;
 let requery: ReturnType<typeof setTimeout> | null = null;
 
 function stopLive(): void {
@@ -322,8 +322,9 @@ function follow(): void {
     return;
   }
   const rendered = rendersPushes();
-  const key = JSON.stringify([site, zone, rendered && view.visitors]);
-  if (subscription?.key === key) return;
+  const mode = rendered ? (view.visitors ? 'stats+visitors' : 'stats') : 'signal';
+  const followed = JSON.stringify([site, zone, mode]);
+  if (subscription?.followed === followed) return;
   subscription?.stop();
   if (!client) {
     socketState = 'connecting';
@@ -340,7 +341,7 @@ function follow(): void {
       next: (result) => {
         if (result.errors?.length) return onLiveError(result.errors as GraphQLErrorBody[]);
         const stats = result.data?.liveStats;
-        if (stats && subscription?.key === key) onPush(stats);
+        if (stats && subscription?.followed === followed) onPush(stats);
       },
       error: (error) => {
         if (Array.isArray(error)) onLiveError(error as GraphQLErrorBody[]);
@@ -348,7 +349,7 @@ function follow(): void {
       complete: () => undefined,
     },
   );
-  subscription = { key, stop };
+  subscription = { followed, stop };
   setLive(socketState === 'live' || socketState === 'refused' ? socketState : 'connecting');
 }
 
