@@ -10,6 +10,7 @@ import { openStorage } from '../../src/storage/open.js';
 import { withIds } from '../helpers/backends.js';
 import { DESKTOP_UA, launchChromium } from '../helpers/browser.js';
 import { freshDatabase } from '../helpers/db.js';
+import { gql, RECORD_EVENT } from '../helpers/e2e.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 
 const require = createRequire(import.meta.url);
@@ -197,6 +198,29 @@ describe('dashboard breakdowns and filters', () => {
       await page.locator('#sources').getByRole('button', { name: 'Direct / none' }).click();
       await expect.poll(() => new URL(page.url()).searchParams.getAll('none')).toEqual(['source', 'country']);
       expect(await metric(page, 'views')).toBe(2);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('follows liveStats under a filter: a new matching event shows without a reload', async () => {
+    const { context, page, problems } = await open(`?site=${SITE}&period=today&none=country`);
+    try {
+      await expect.poll(() => metric(page, 'views'), { timeout: 15_000 }).not.toBeNull();
+      await expect.poll(() => page.locator('#live').textContent(), { timeout: 15_000 }).toContain('Live');
+      const before = (await metric(page, 'views')) as number;
+      await page.evaluate(() => {
+        (window as { marker?: number }).marker = 1;
+      });
+      // No country given, from a loopback address: it has none, so it matches the filter.
+      const res = await gql(server.graphqlUrl, RECORD_EVENT, {
+        input: { siteId: SITE, eventType: 'page_view', path: '/live', timestamp: new Date().toISOString() },
+      });
+      expect(res.body).toEqual({ data: { recordEvent: { accepted: true } } });
+      await expect.poll(() => metric(page, 'views'), { timeout: 15_000 }).toBe(before + 1);
+      expect(await labels(page, 'paths')).toContain('/live');
+      expect(await page.evaluate(() => (window as { marker?: number }).marker)).toBe(1);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
