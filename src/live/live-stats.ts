@@ -126,9 +126,9 @@ export class LiveStats {
     if (watch) watch.subscribers++;
     else {
       this.watches.set(key, { siteId, timeZone, subscribers: 1 });
-      let keys = this.bySite.get(siteId);
-      if (!keys) this.bySite.set(siteId, (keys = new Set()));
-      keys.add(key);
+      const keys = this.bySite.get(siteId);
+      if (keys) keys.add(key);
+      else this.bySite.set(siteId, new Set([key]));
     }
     return key;
   }
