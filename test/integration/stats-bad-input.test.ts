@@ -128,6 +128,27 @@ describeBackends('bad scope input on siteStats and liveStats', (backend) => {
   });
 });
 
+describe('an unknown dimension over a real HTTP server (the node:http fast path and Yoga)', () => {
+  it('is BAD_USER_INPUT naming breakdown.by, as a variable and as a literal', async () => {
+    const t = await testApp();
+    const { graphqlUrl } = await listen(t.app);
+    const post = async (body: unknown) => {
+      const res = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: Errors } };
+    };
+    const variable = await post({ query: BREAKDOWN, variables: { by: 'PLANET' } });
+    expect(variable.status).toBe(400);
+    expectInputError(variable.body.errors, 'breakdown.by', /PLANET/);
+    const literal = await post({ query: '{ siteStats(siteId: "s") { breakdown(by: PLANET) { value } } }' });
+    expect(literal.status).toBe(400);
+    expectInputError(literal.body.errors, 'breakdown.by', /PLANET/);
+  });
+});
+
 describeBackends('bad parameters on GET /stats', (backend) => {
   it('answers 400 naming the parameter, for each rule', async () => {
     const t = await testApp({}, backend);
