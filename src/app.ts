@@ -7,6 +7,7 @@ import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import type { EventRecord } from './core/event.js';
+import { zoneToday } from './core/zone.js';
 import { databaseUnavailable, PulseError } from './errors.js';
 import { graphiqlDefaultQuery } from './graphiql-document.js';
 import { createParseCaches } from './graphql-cache.js';
@@ -37,8 +38,9 @@ import { useIngestRefusals } from './plugins/use-ingest-refusals.js';
 import { maskInputErrors, useInputErrorCodes } from './plugins/use-input-error-codes.js';
 import { useRequestParseErrors } from './plugins/use-request-parse-errors.js';
 import { schema } from './schema/index.js';
+import { breakdown } from './stats/breakdown.js';
 import { eventTypes } from './stats/event-types.js';
-import { dayOf, oneDay } from './stats/scope.js';
+import { oneDay } from './stats/scope.js';
 import { series } from './stats/series.js';
 import { siteStats } from './stats/site-stats.js';
 import { sites } from './stats/sites.js';
@@ -81,7 +83,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const live = new LiveStats({
     pubsub,
     intervalMs: config.PULSE_LIVE_INTERVAL_MS,
-    loadToday: (siteId) => stats(oneDay(siteId, dayOf(Date.now()))),
+    loadToday: (siteId, timeZone) => stats(oneDay(siteId, zoneToday(timeZone), timeZone)),
     onError: (error) => logger.error({ err: error }, 'live stats update failed'),
   });
   const changeFeed = config.REDIS_URL ? startChangeFeed(config.REDIS_URL, live, logger) : null;
@@ -116,6 +118,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     stats,
     series: (scope, interval) => series(storage, scope, interval).catch(unavailable),
     eventTypes: (scope) => eventTypes(storage, scope).catch(unavailable),
+    breakdown: (scope, query) => breakdown(storage, scope, query).catch(unavailable),
     sites: () => sites(storage).catch(unavailable),
     live,
   };

@@ -2,6 +2,7 @@
 import type { Config } from './config.js';
 import type { Ingest } from './ingestion/ingest.js';
 import type { LiveStats } from './live/live-stats.js';
+import type { BreakdownQuery, BreakdownRow } from './stats/breakdown.js';
 import type { EventTypeCount } from './stats/event-types.js';
 import type { SiteStats, StatsScope } from './stats/scope.js';
 import type { Interval, SeriesBucket } from './stats/series.js';
@@ -13,6 +14,7 @@ export interface Services {
   stats: (scope: StatsScope) => Promise<SiteStats>;
   series: (scope: StatsScope, interval: Interval) => Promise<SeriesBucket[]>;
   eventTypes: (scope: StatsScope) => Promise<EventTypeCount[]>;
+  breakdown: (scope: StatsScope, query: BreakdownQuery) => Promise<BreakdownRow[]>;
   /** every site with stored events, by siteId */
   sites: () => Promise<SiteSummary[]>;
   live: LiveStats;

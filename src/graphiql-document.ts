@@ -29,6 +29,8 @@ query SiteStatsToday {
     topPaths { path views }
     eventTypes { eventType events }
     series(interval: HOUR) { start views }
+    sources: breakdown(by: SOURCE) { value views uniqueUsers }
+    countries: breakdown(by: COUNTRY, limit: 5) { value views }
   }
 }
 

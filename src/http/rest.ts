@@ -1,10 +1,13 @@
 // The seed's REST routes, kept for compatibility: POST /event (also the sendBeacon target) and
-// GET /stats. Thin adapters over ingestion/request, Ingest and stats.
+// GET /stats (with time_zone and a filter parameter per dimension). Thin adapters over
+// ingestion/request, Ingest and stats.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAuthorized, type Services } from '../context.js';
+import { DIMENSION_COLUMN, DIMENSIONS, type StatsFilter } from '../core/stats.js';
 import { InputError, PulseError, unauthenticated } from '../errors.js';
 import { parseDate, siteIdProblem, validateEvent } from '../ingestion/request.js';
-import { dayOf, oneDay } from '../stats/scope.js';
+import { dayOf } from '../stats/scope.js';
+import { type ScopeFieldNames, scopeFromInput } from '../stats/scope-input.js';
 import { clientIp } from './client-ip.js';
 import { BodyTooLargeError, methodNotAllowed, readBody, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
@@ -95,6 +98,17 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
   res.end(QUEUED);
 }
 
+/** GET /stats filter parameters: each dimension's events column name (path, utm_source, ...). */
+const FILTER_PARAMS = DIMENSIONS.map((dimension) => ({ dimension, param: DIMENSION_COLUMN[dimension] }));
+const paramOf = (filter: StatsFilter) => DIMENSION_COLUMN[filter.dimension];
+const REST_NAMES: ScopeFieldNames = {
+  date: 'date',
+  from: 'date',
+  timeZone: 'time_zone',
+  filter: paramOf,
+  filters: paramOf,
+};
+
 export async function handleStats(
   req: IncomingMessage,
   res: ServerResponse,
@@ -115,13 +129,30 @@ export async function handleStats(
   const dayStart = parseDate(date);
   if (!date) errors.push({ field: 'date', message: 'is required (YYYY-MM-DD)' });
   else if (dayStart === null) errors.push({ field: 'date', message: 'must be a calendar date YYYY-MM-DD' });
-  if (errors.length > 0 || !siteId || dayStart === null) {
-    // (the last two conditions only narrow types; errors is non-empty then)
+  // An empty value filters for "none" (e.g. source= : direct traffic).
+  const filters: StatsFilter[] = [];
+  for (const { dimension, param } of FILTER_PARAMS) {
+    for (const value of query.getAll(param)) filters.push({ dimension, value: value === '' ? null : value });
+  }
+  const scope = scopeFromInput(
+    {
+      siteId: siteId ?? '',
+      date: dayStart === null ? null : dayOf(dayStart),
+      from: null,
+      to: null,
+      timeZone: query.get('time_zone'),
+      filters,
+    },
+    REST_NAMES,
+  );
+  if (!scope.ok) errors.push(...scope.problems);
+  if (errors.length > 0 || !scope.ok) {
+    // (the last condition only narrows the type; errors is non-empty then)
     const message = `Invalid parameters: ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
     sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message, errors });
     return;
   }
-  const stats = await services.stats(oneDay(siteId, dayOf(dayStart)));
+  const stats = await services.stats(scope.scope);
   sendJson(res, 200, {
     site_id: stats.siteId,
     date: stats.date,

@@ -1,8 +1,11 @@
-// series: views, events and unique users per hour or day over a scope, empty buckets included.
-// An open scope runs from the site's first to its last day with events.
+// series: views, events and unique users per hour or day of the scope's time zone, empty buckets
+// included. An open scope runs from the zone's day of the first event to the day of the last.
+// Hour buckets are whole hours from each day's start (core/zone.ts: a day of 23 or 25 hours has
+// 23 or 25 of them; in Asia/Kathmandu they start at :15 UTC).
 import type { Interval, StatsScope } from '../core/stats.js';
-import { DAY_MS } from '../core/time.js';
+import { bucketEdges, zoneDayOf } from '../core/zone.js';
 import type { Storage } from '../storage/port.js';
+import { rangeOf, zoneOf } from './scope.js';
 
 export type { Interval } from '../core/stats.js';
 
@@ -19,34 +22,30 @@ export const MAX_BUCKETS = 10_000;
 
 export class TooManyBucketsError extends Error {}
 
-async function dayBounds(storage: Storage, scope: StatsScope): Promise<[number, number] | null> {
-  if (scope.fromDay !== null && scope.toDay !== null) return [scope.fromDay, scope.toDay];
-  const bounds = await storage.dayBounds(scope);
-  if (!bounds) return null;
-  return [scope.fromDay ?? bounds[0], scope.toDay ?? bounds[1]];
-}
+const tooMany = (interval: Interval, count: number) =>
+  new TooManyBucketsError(`series(${interval}) would have ${count} buckets; at most ${MAX_BUCKETS} — narrow the range`);
 
 export async function series(storage: Storage, scope: StatsScope, interval: Interval): Promise<SeriesBucket[]> {
-  const bounds = await dayBounds(storage, scope);
-  if (!bounds) return [];
-  const perDay = interval === 'DAY' ? 1 : 24;
-  const first = bounds[0] * perDay;
-  const last = (bounds[1] + 1) * perDay - 1;
-  const count = last - first + 1;
-  if (count > MAX_BUCKETS) {
-    throw new TooManyBucketsError(
-      `series(${interval}) would have ${count} buckets; at most ${MAX_BUCKETS} — narrow the range`,
-    );
+  const range = rangeOf(scope);
+  const zone = zoneOf(scope);
+  let { fromDay, toDay } = scope;
+  if (fromDay === null || toDay === null) {
+    const bounds = await storage.bounds(range);
+    if (!bounds) return [];
+    fromDay ??= zoneDayOf(bounds[0], zone);
+    toDay ??= zoneDayOf(bounds[1], zone);
   }
-  const bucketMs = DAY_MS / perDay;
-  const out: SeriesBucket[] = Array.from({ length: count }, (_, i) => ({
-    start: (first + i) * bucketMs,
-    views: 0,
-    events: 0,
-    uniqueUsers: 0,
-  }));
-  for (const c of await storage.seriesCountsUtc(scope.siteId, interval, first, last)) {
-    const b = out[c.bucket - first];
+  const days = toDay - fromDay + 1;
+  // Checked before the edges are made: every day has at least one day bucket, and hours over more
+  // days than this are far too many.
+  if (days > MAX_BUCKETS) throw tooMany(interval, interval === 'DAY' ? days : days * 24);
+  const edges = bucketEdges(fromDay, toDay, interval, zone);
+  const count = edges.length - 1;
+  if (count > MAX_BUCKETS) throw tooMany(interval, count);
+  const out: SeriesBucket[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = { start: edges[i] as number, views: 0, events: 0, uniqueUsers: 0 };
+  for (const c of await storage.seriesCounts(range, edges)) {
+    const b = out[c.bucket];
     if (b) {
       b.events = c.events;
       b.views = c.views;

@@ -5,6 +5,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@pr
 import { PrismaClient } from '../../generated/prisma-postgres/client.js';
 import { inTransaction as onDriverInTransaction, rowsOf, sqlQuery } from '../driver.js';
 import { StorageUnavailableError } from '../port.js';
+import type { Dialect } from '../reads.js';
 
 export interface PgDb {
   client: PrismaClient;
@@ -96,3 +97,10 @@ export async function execute(db: PgDb, sql: string, ...args: unknown[]): Promis
     throw pgError(error);
   }
 }
+
+/** How the shared reads (storage/reads.ts) are written for PostgreSQL: byte order whatever the database's collation. */
+export const READ_DIALECT: Dialect = {
+  parts: (param) =>
+    `(SELECT (j ->> 0)::int AS b, (j ->> 1)::bigint AS lo, (j ->> 2)::bigint AS hi FROM jsonb_array_elements(${param}::jsonb) j)`,
+  bytes: ' COLLATE "C"',
+};

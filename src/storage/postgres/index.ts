@@ -14,7 +14,8 @@ import type {
   StatsScope,
 } from '../../core/stats.js';
 import type { Storage } from '../port.js';
-import { openPostgres, type PgDb, queryRows } from './db.js';
+import { createReads } from '../reads.js';
+import { openPostgres, type PgDb, queryRows, READ_DIALECT } from './db.js';
 import * as maintenance from './maintenance.js';
 import * as stats from './stats.js';
 import { createEventWriter, type EventWriter } from './write.js';
@@ -22,9 +23,11 @@ import { createEventWriter, type EventWriter } from './write.js';
 export class PostgresStorage implements Storage {
   readonly backend = 'postgres';
   private readonly write: EventWriter;
+  private readonly reads;
 
   private constructor(readonly db: PgDb) {
     this.write = createEventWriter(db);
+    this.reads = createReads(READ_DIALECT, (sql, args) => queryRows(db, sql, ...args));
   }
 
   static async open(url: string): Promise<PostgresStorage> {
@@ -47,30 +50,30 @@ export class PostgresStorage implements Storage {
     return stats.seriesCounts(this.db, siteId, interval, first, last);
   }
 
-  totals(_range: StatsRange): Promise<SiteTotals> {
-    throw new Error('not yet: totals(range)');
+  totals(range: StatsRange): Promise<SiteTotals> {
+    return this.reads.totals(range);
   }
 
-  bounds(_range: StatsRange): Promise<[number, number] | null> {
-    throw new Error('not yet: bounds(range)');
+  bounds(range: StatsRange): Promise<[number, number] | null> {
+    return this.reads.bounds(range);
   }
 
-  seriesCounts(_range: StatsRange, _edges: readonly number[]): Promise<BucketCounts[]> {
-    throw new Error('not yet: seriesCounts(range, edges)');
+  seriesCounts(range: StatsRange, edges: readonly number[]): Promise<BucketCounts[]> {
+    return this.reads.seriesCounts(range, edges);
   }
 
-  eventTypes(_range: StatsRange): Promise<EventTypeCount[]> {
-    throw new Error('not yet: eventTypes(range)');
+  eventTypes(range: StatsRange): Promise<EventTypeCount[]> {
+    return this.reads.eventTypes(range);
   }
 
   breakdown(
-    _range: StatsRange,
-    _by: Dimension,
-    _limit: number,
-    _sortBy: BreakdownSort,
-    _withUsers: boolean,
+    range: StatsRange,
+    by: Dimension,
+    limit: number,
+    sortBy: BreakdownSort,
+    withUsers: boolean,
   ): Promise<BreakdownRow[]> {
-    throw new Error('not yet: breakdown');
+    return this.reads.breakdown(range, by, limit, sortBy, withUsers);
   }
 
   eventTypesUtc(scope: StatsScope) {

@@ -5,6 +5,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@pr
 import { ensureDatabaseDir, sqlitePathFromUrl } from '../../db-url.js';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { inTransaction as onDriverInTransaction, rowsOf } from '../driver.js';
+import type { Dialect, Read } from '../reads.js';
 
 export type Db = PrismaClient;
 
@@ -72,4 +73,22 @@ export async function inTransaction<T>(db: Db, work: (tx: Transaction) => Promis
  */
 export async function queryRows<T>(db: Db, sql: string, ...args: unknown[]): Promise<T[]> {
   return rowsOf<T>(await driverOf(db), sqliteError, sql, ...args);
+}
+
+/** How the shared reads (storage/reads.ts) are written for SQLite: text compares by its bytes already. */
+export const READ_DIALECT: Dialect = {
+  parts: (param) => `(SELECT value ->> 0 AS b, value ->> 1 AS lo, value ->> 2 AS hi FROM json_each(${param}))`,
+  bytes: '',
+};
+
+/** Reads written with $n placeholders, on `db`: each $n becomes a ? and its value goes in that place. */
+export function readOn(db: Db): Read {
+  return <T>(sql: string, args: unknown[]) => {
+    const ordered: unknown[] = [];
+    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      ordered.push(args[Number(n) - 1]);
+      return '?';
+    });
+    return queryRows<T>(db, text, ...ordered);
+  };
 }

@@ -13,20 +13,24 @@ import type {
   StatsScope,
 } from '../../core/stats.js';
 import type { Storage } from '../port.js';
-import { type Db, openDatabase, queryRows } from './db.js';
+import { createReads } from '../reads.js';
+import { type Db, openDatabase, queryRows, READ_DIALECT, readOn } from './db.js';
 import * as maintenance from './maintenance.js';
 import * as stats from './stats.js';
 import { WriterThread } from './writer-thread.js';
 
 export class SqliteStorage implements Storage {
   readonly backend = 'sqlite';
+  private readonly reads;
 
   private constructor(
     /** the request thread's connection (reads, salts, retention) */
     readonly db: Db,
     /** the thread flushes write through, on its own connection */
     readonly writer: WriterThread,
-  ) {}
+  ) {
+    this.reads = createReads(READ_DIALECT, readOn(db));
+  }
 
   static async open(url: string, busyTimeoutMs?: number): Promise<SqliteStorage> {
     const db = await openDatabase(url, busyTimeoutMs);
@@ -50,30 +54,30 @@ export class SqliteStorage implements Storage {
     return stats.seriesCounts(this.db, siteId, interval, first, last);
   }
 
-  totals(_range: StatsRange): Promise<SiteTotals> {
-    throw new Error('not yet: totals(range)');
+  totals(range: StatsRange): Promise<SiteTotals> {
+    return this.reads.totals(range);
   }
 
-  bounds(_range: StatsRange): Promise<[number, number] | null> {
-    throw new Error('not yet: bounds(range)');
+  bounds(range: StatsRange): Promise<[number, number] | null> {
+    return this.reads.bounds(range);
   }
 
-  seriesCounts(_range: StatsRange, _edges: readonly number[]): Promise<BucketCounts[]> {
-    throw new Error('not yet: seriesCounts(range, edges)');
+  seriesCounts(range: StatsRange, edges: readonly number[]): Promise<BucketCounts[]> {
+    return this.reads.seriesCounts(range, edges);
   }
 
-  eventTypes(_range: StatsRange): Promise<EventTypeCount[]> {
-    throw new Error('not yet: eventTypes(range)');
+  eventTypes(range: StatsRange): Promise<EventTypeCount[]> {
+    return this.reads.eventTypes(range);
   }
 
   breakdown(
-    _range: StatsRange,
-    _by: Dimension,
-    _limit: number,
-    _sortBy: BreakdownSort,
-    _withUsers: boolean,
+    range: StatsRange,
+    by: Dimension,
+    limit: number,
+    sortBy: BreakdownSort,
+    withUsers: boolean,
   ): Promise<BreakdownRow[]> {
-    throw new Error('not yet: breakdown');
+    return this.reads.breakdown(range, by, limit, sortBy, withUsers);
   }
 
   eventTypesUtc(scope: StatsScope) {

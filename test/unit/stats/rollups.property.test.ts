@@ -1,10 +1,18 @@
-// Property: for random events (several sites, hour and day boundaries, offsets in the input
+// Property 1: for random events (several sites, hour and day boundaries, offsets in the input
 // timestamps, written in several flushes, so later flushes carry days before the ones already
 // stored), every rollup-backed answer equals the answer computed straight from the raw events.
 // On each backend, with two writers (two connections, as two instances have) flushing at once.
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { EventRecord } from '../../../src/core/event.js';
+import {
+  type BreakdownSort,
+  type BucketCounts,
+  DIMENSIONS,
+  type Dimension,
+  type StatsRange,
+} from '../../../src/core/stats.js';
+import { bucketEdges, zoneDayStart } from '../../../src/core/zone.js';
 import { validateEvent } from '../../../src/ingestion/request.js';
 import { eventTypes } from '../../../src/stats/event-types.js';
 import type { StatsScope } from '../../../src/stats/scope.js';
@@ -13,6 +21,7 @@ import { siteStats } from '../../../src/stats/site-stats.js';
 import { openStorage } from '../../../src/storage/open.js';
 import { describeBackends, freshStorageUrl, rawQuery, withIds } from '../../helpers/backends.js';
 import { siteStatsRaw } from '../../helpers/site-stats-raw.js';
+import { StatsOracle } from '../../helpers/stats-oracle.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -136,6 +145,131 @@ describeBackends('rollups', (backend) => {
         },
       ),
       { numRuns: 20 },
+    );
+  }, 180_000);
+});
+
+// The storage reads of time zones, filters and breakdowns (totals, bounds, seriesCounts,
+// eventTypes, breakdown), against the JS oracle over every raw event (test/helpers/stats-oracle.ts):
+// random events with random attributes (nulls, and text whose UTF-16 and UTF-8 orders differ)
+// around clock changes (America/New_York 2026-03-08, Australia/Lord_Howe 2026-10-04,
+// Europe/Berlin 2026-10-25) at minutes that are hour and half-hour and 45-minute edges, and
+// ranges made of the days and hours of zones with such offsets (core/zone.ts).
+const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe'] as const;
+const CLUSTERS = [Date.UTC(2026, 2, 7), Date.UTC(2026, 9, 3), Date.UTC(2026, 9, 24)].map((ms) => ms / DAY);
+const MINUTES = [0, 0, 1, 14, 15, 29, 30, 31, 44, 45, 46, 59];
+
+const zonedInstant = fc
+  .record({
+    cluster: fc.constantFrom(...CLUSTERS),
+    day: fc.integer({ min: 0, max: 2 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.constantFrom(...MINUTES),
+    ms: fc.constantFrom(0, 1, 59_999),
+  })
+  .map(({ cluster, day, hour, minute, ms }) => (cluster + day) * DAY + hour * HOUR + minute * 60_000 + ms);
+
+const pick = <T>(...values: T[]) => fc.constantFrom(...values);
+const attributeEvent = fc.record({
+  siteId: pick('a', 'b'),
+  eventType: pick('page_view', 'page_view', 'click', 'signup', 'Zed', 'ümlaut'),
+  path: pick(null, '/', '/x', '/y', '/ﬀ', '/😀'),
+  userId: pick(null, 'u1', 'u2', 'u3', 'u4', 'u5', 'u6'),
+  timestamp: zonedInstant,
+  source: pick(null, null, 'google.com', 'news.ycombinator.com', 'ﬀ.example', '😀.example'),
+  utmSource: pick(null, null, 'newsletter', 'Newsletter'),
+  utmMedium: pick(null, 'email', 'cpc'),
+  utmCampaign: pick(null, null, 'spring', 'ünïcode'),
+  browser: pick(null, 'Chrome', 'Firefox', 'Safari'),
+  os: pick(null, 'Windows', 'macOS', 'iOS'),
+  device: pick(null, 'desktop', 'mobile', 'tablet'),
+  country: pick(null, 'US', 'DE', 'IN', 'NP'),
+});
+
+const FILTER_VALUES: Record<Dimension, (string | null)[]> = {
+  PATH: [null, '/', '/x'],
+  EVENT_TYPE: ['page_view', 'click'],
+  SOURCE: [null, 'google.com'],
+  UTM_SOURCE: [null, 'newsletter'],
+  UTM_MEDIUM: ['email'],
+  UTM_CAMPAIGN: [null, 'spring'],
+  BROWSER: ['Chrome', null],
+  OS: ['iOS'],
+  DEVICE: ['mobile', 'desktop'],
+  COUNTRY: ['DE', null],
+};
+const filter = fc
+  .constantFrom(...DIMENSIONS)
+  .chain((dimension) => fc.constantFrom(...FILTER_VALUES[dimension]).map((value) => ({ dimension, value })));
+
+const query = fc.record({
+  siteId: pick('a', 'b'),
+  zone: fc.constantFrom(...ZONES),
+  cluster: fc.constantFrom(...CLUSTERS),
+  from: fc.integer({ min: -1, max: 3 }),
+  days: fc.integer({ min: 0, max: 3 }),
+  open: pick('none', 'none', 'none', 'start', 'end', 'both'),
+  filters: fc.uniqueArray(filter, { maxLength: 2, selector: (f) => f.dimension }),
+  by: fc.constantFrom(...DIMENSIONS),
+  limit: pick(1, 3, 10, 1000),
+  sortBy: pick<BreakdownSort>('VIEWS', 'EVENTS', 'UNIQUE_USERS'),
+  withUsers: fc.boolean(),
+  interval: pick<'HOUR' | 'DAY'>('HOUR', 'DAY'),
+});
+type Query = typeof query extends fc.Arbitrary<infer T> ? T : never;
+
+/** The query's range: days of its zone, either end maybe open; its filters or none. */
+function rangeOf(q: Query, withFilters: boolean): { range: StatsRange; fromDay: number; toDay: number } {
+  const fromDay = q.cluster + q.from;
+  const toDay = fromDay + q.days;
+  const start = q.open === 'start' || q.open === 'both' ? null : zoneDayStart(fromDay, q.zone);
+  const end = q.open === 'end' || q.open === 'both' ? null : zoneDayStart(toDay + 1, q.zone);
+  return { range: { siteId: q.siteId, start, end, filters: withFilters ? q.filters : [] }, fromDay, toDay };
+}
+
+const nonEmpty = (buckets: BucketCounts[]) => buckets.filter((b) => b.events > 0);
+
+describeBackends('storage reads', (backend) => {
+  it('answer what the raw events answer, in every zone, with filters and breakdowns', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(attributeEvent, { minLength: 0, maxLength: 250, size: 'large' }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(query, { minLength: 4, maxLength: 12 }),
+        async (raws, flushes, queries) => {
+          const events = withIds(raws, 1);
+          const { url } = await freshStorageUrl(backend);
+          const [db, other] = [await openStorage(url), await openStorage(url)];
+          try {
+            const size = Math.ceil(events.length / flushes) || 1;
+            const batches = [];
+            for (let i = 0; i < events.length; i += size) batches.push(events.slice(i, i + size));
+            for (let i = 0; i < batches.length; i += 2) {
+              await Promise.all([db.writeBatch(batches[i] ?? []), other.writeBatch(batches[i + 1] ?? [])]);
+            }
+            const oracle = await StatsOracle.load(db);
+            expect(oracle.size).toBe(events.length);
+            for (const q of queries) {
+              for (const withFilters of [false, true]) {
+                if (withFilters && q.filters.length === 0) continue;
+                const { range, fromDay, toDay } = rangeOf(q, withFilters);
+                const where = JSON.stringify({ q, range });
+                expect(await db.totals(range), where).toEqual(oracle.totals(range));
+                expect(await db.bounds(range), where).toEqual(oracle.bounds(range));
+                expect(await db.eventTypes(range), where).toEqual(oracle.eventTypes(range));
+                expect(await db.breakdown(range, q.by, q.limit, q.sortBy, q.withUsers), where).toEqual(
+                  oracle.breakdown(range, q.by, q.limit, q.sortBy, q.withUsers),
+                );
+                const edges = bucketEdges(fromDay, toDay, q.interval, q.zone);
+                expect(nonEmpty(await db.seriesCounts(range, edges)), where).toEqual(oracle.seriesCounts(range, edges));
+              }
+            }
+          } finally {
+            await Promise.all([db.close(), other.close()]);
+          }
+        },
+      ),
+      { numRuns: 15 },
     );
   }, 180_000);
 });

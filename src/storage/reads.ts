@@ -1,0 +1,310 @@
+// The stats reads of the storage port (totals, bounds, seriesCounts, eventTypes, breakdown) as SQL
+// both backends run: one statement per answer, a UNION ALL of one branch per kind of part of the
+// plan (storage/plan.ts: daily rollups, hourly rollups, raw events), each branch joining the
+// parts (a JSON parameter) to its table by key. A backend gives its dialect (placeholders, how a
+// JSON array becomes rows, byte-order collation) and a function that runs a read.
+import { PAGE_VIEW } from '../core/event.js';
+import {
+  type BreakdownRow,
+  type BreakdownSort,
+  type BucketCounts,
+  DIMENSION_COLUMN,
+  type Dimension,
+  type EventTypeCount,
+  type SiteTotals,
+  type StatsFilter,
+  type StatsRange,
+  TOP_PATHS,
+} from '../core/stats.js';
+import { HOUR_MS } from '../core/time.js';
+import { isAttributeDimension } from './columns.js';
+import { closed, type Part, type Plan, plan } from './plan.js';
+import { type Count, mergeBuckets } from './rows.js';
+
+export interface Dialect {
+  /** A table of the JSON array of parts in parameter `param` (columns b, lo, hi). */
+  parts(param: string): string;
+  /** The collation that orders text by its bytes (UTF-8), after a column: '' or ' COLLATE "C"'. */
+  bytes: string;
+}
+
+/** Runs a read written with $1, $2, … placeholders (a backend renumbers them as it needs). */
+export type Read = <T>(sql: string, args: unknown[]) => Promise<T[]>;
+
+/** Parameters as a statement collects them: add() gives the placeholder. */
+class Args {
+  readonly list: unknown[] = [];
+  add(value: unknown): string {
+    this.list.push(value);
+    return `$${this.list.length}`;
+  }
+}
+
+const VIEW = `CASE WHEN e.event_type = '${PAGE_VIEW}' THEN 1 ELSE 0 END`;
+
+/** The filters as conditions on events e (AND), their values as parameters. */
+function filterSql(args: Args, filters: readonly StatsFilter[]): string {
+  let sql = '';
+  for (const f of filters) {
+    const column = DIMENSION_COLUMN[f.dimension];
+    if (!column) throw new Error(`unknown dimension ${String(f.dimension)}`);
+    sql += f.value === null ? ` AND e.${column} IS NULL` : ` AND e.${column} = ${args.add(f.value)}`;
+  }
+  return sql;
+}
+
+/** The parts of the plan as JOINs: `p` the part, the table's rows of bucket p.b. */
+function from(dialect: Dialect, args: Args, parts: Part[], table: string, on: string): string {
+  return `FROM ${dialect.parts(args.add(JSON.stringify(parts)))} p CROSS JOIN ${table} WHERE ${on}`;
+}
+
+interface Statement {
+  sql: string;
+  args: unknown[];
+}
+
+/** Events and views per bucket. */
+function countsStatement(d: Dialect, site: string, p: Plan, filters: readonly StatsFilter[]): Statement | null {
+  const a = new Args();
+  const s = a.add(site);
+  const branches: string[] = [];
+  if (p.days.length > 0)
+    branches.push(`SELECT p.b AS b, sum(r.events) AS events, sum(r.views) AS views
+      ${from(d, a, p.days, 'rollup_days r', `r.site_id = ${s} AND r.day >= p.lo AND r.day < p.hi`)} GROUP BY p.b`);
+  if (p.hours.length > 0)
+    branches.push(`SELECT p.b AS b, sum(r.events) AS events, sum(r.views) AS views
+      ${from(d, a, p.hours, 'rollup_hours r', `r.site_id = ${s} AND r.hour >= p.lo AND r.hour < p.hi`)} GROUP BY p.b`);
+  if (p.raw.length > 0) {
+    const where = `e.site_id = ${s} AND e.timestamp >= p.lo AND e.timestamp < p.hi${filterSql(a, filters)}`;
+    branches.push(`SELECT p.b AS b, count(*) AS events, sum(${VIEW}) AS views
+      ${from(d, a, p.raw, 'events e', where)} GROUP BY p.b`);
+  }
+  if (branches.length === 0) return null;
+  const sql = `SELECT b AS bucket, sum(events) AS events, sum(views) AS views FROM (${branches.join(' UNION ALL ')}) x GROUP BY b`;
+  return { sql, args: a.list };
+}
+
+/** Distinct users per bucket (plan.ts says how). */
+function usersStatement(d: Dialect, site: string, p: Plan, filters: readonly StatsFilter[]): Statement | null {
+  const a = new Args();
+  const s = a.add(site);
+  const branches: string[] = [];
+  if (p.userDays.length > 0) {
+    const on = `u.site_id = ${s} AND u.day >= p.lo AND u.day < p.hi AND u.prev_day < p.lo`;
+    branches.push(
+      `SELECT p.b AS b, sum(u.users) AS users ${from(d, a, p.userDays, 'rollup_daily_uniques u', on)} GROUP BY p.b`,
+    );
+  }
+  const sets: string[] = [];
+  if (p.userHours.length > 0) {
+    const on = `h.site_id = ${s} AND h.hour >= p.lo AND h.hour < p.hi`;
+    sets.push(`SELECT p.b AS b, h.user_id AS user_id ${from(d, a, p.userHours, 'rollup_hourly_users h', on)}`);
+  }
+  if (p.raw.length > 0) {
+    const where = `e.site_id = ${s} AND e.timestamp >= p.lo AND e.timestamp < p.hi AND e.user_id IS NOT NULL${filterSql(a, filters)}`;
+    sets.push(`SELECT p.b AS b, e.user_id AS user_id ${from(d, a, p.raw, 'events e', where)}`);
+  }
+  if (sets.length > 0)
+    branches.push(`SELECT b, count(DISTINCT user_id) AS users FROM (${sets.join(' UNION ALL ')}) y GROUP BY b`);
+  if (branches.length === 0) return null;
+  const sql = `SELECT b AS bucket, sum(users) AS users FROM (${branches.join(' UNION ALL ')}) x GROUP BY b`;
+  return { sql, args: a.list };
+}
+
+type Grouped = { value: string; events: Count; views: Count; users?: Count };
+
+/**
+ * Rows (value, events, views[, users]) of one dimension over the plan's parts, '' for none,
+ * sorted and cut as a breakdown is. `withUsers`: the plan is raw events only (one part).
+ */
+function groupedStatement(
+  d: Dialect,
+  site: string,
+  p: Plan,
+  filters: readonly StatsFilter[],
+  by: Dimension,
+  order: string,
+  limit: number,
+  withUsers: boolean,
+  having = '',
+): Statement | null {
+  const a = new Args();
+  const s = a.add(site);
+  const branches: string[] = [];
+  const rollup = (parts: Part[], unit: 'day' | 'hour') => {
+    if (parts.length === 0) return;
+    const range = `r.site_id = ${s} AND r.${unit} >= p.lo AND r.${unit} < p.hi`;
+    if (isAttributeDimension(by)) {
+      const table = unit === 'day' ? 'rollup_dims_daily r' : 'rollup_dims_hourly r';
+      const dim = a.add(by);
+      // the dimension before the range: the key is (site_id, dim, day | hour, value)
+      const on = `r.site_id = ${s} AND r.dim = ${dim} AND r.${unit} >= p.lo AND r.${unit} < p.hi`;
+      branches.push(`SELECT r.value AS value, sum(r.events) AS events, sum(r.views) AS views
+        ${from(d, a, parts, table, on)} GROUP BY r.value`);
+    } else {
+      const column = by === 'PATH' ? 'r.path' : 'r.event_type';
+      const table = unit === 'day' ? 'rollup_daily r' : 'rollup_hourly r';
+      branches.push(`SELECT ${column} AS value, sum(r.events) AS events,
+          sum(CASE WHEN r.event_type = '${PAGE_VIEW}' THEN r.events ELSE 0 END) AS views
+        ${from(d, a, parts, table, range)} GROUP BY ${column}`);
+    }
+  };
+  rollup(p.days, 'day');
+  rollup(p.hours, 'hour');
+  if (p.raw.length > 0) {
+    const column = `coalesce(e.${DIMENSION_COLUMN[by]}, '')`;
+    const where = `e.site_id = ${s} AND e.timestamp >= p.lo AND e.timestamp < p.hi${filterSql(a, filters)}`;
+    const users = withUsers ? ', count(DISTINCT e.user_id) AS users' : '';
+    branches.push(`SELECT ${column} AS value, count(*) AS events, sum(${VIEW}) AS views${users}
+      ${from(d, a, p.raw, 'events e', where)} GROUP BY ${column}`);
+  }
+  if (branches.length === 0) return null;
+  const users = withUsers ? ', sum(users) AS users' : '';
+  const sql = `SELECT value, sum(events) AS events, sum(views) AS views${users}
+    FROM (${branches.join(' UNION ALL ')}) x GROUP BY value ${having}
+    ORDER BY ${order}, CASE WHEN value = '' THEN 1 ELSE 0 END, value${d.bytes} ASC LIMIT ${limit}`;
+  return { sql, args: a.list };
+}
+
+const SORT_COLUMN: Record<BreakdownSort, string> = {
+  VIEWS: 'views DESC',
+  EVENTS: 'events DESC',
+  UNIQUE_USERS: 'users DESC',
+};
+
+export interface Reads {
+  totals(range: StatsRange): Promise<SiteTotals>;
+  bounds(range: StatsRange): Promise<[number, number] | null>;
+  seriesCounts(range: StatsRange, edges: readonly number[]): Promise<BucketCounts[]>;
+  eventTypes(range: StatsRange): Promise<EventTypeCount[]>;
+  breakdown(
+    range: StatsRange,
+    by: Dimension,
+    limit: number,
+    sortBy: BreakdownSort,
+    withUsers: boolean,
+  ): Promise<BreakdownRow[]>;
+}
+
+const run = async <T>(read: Read, statement: Statement | null): Promise<T[]> =>
+  statement ? read<T>(statement.sql, statement.args) : [];
+
+export function createReads(d: Dialect, read: Read): Reads {
+  const rangePlan = (range: StatsRange) => plan([closed(range.start, range.end)], range.filters.length === 0);
+
+  async function topPaths(range: StatsRange, p: Plan) {
+    if (range.start === null && range.end === null && range.filters.length === 0) {
+      const rows = await read<{ path: string; views: Count }>(
+        `SELECT path, views FROM rollup_paths WHERE site_id = $1
+          ORDER BY views DESC, path${d.bytes} ASC LIMIT ${TOP_PATHS}`,
+        [range.siteId],
+      );
+      return rows.map((r) => ({ path: r.path, views: Number(r.views) }));
+    }
+    const rows = await run<Grouped>(
+      read,
+      groupedStatement(
+        d,
+        range.siteId,
+        p,
+        range.filters,
+        'PATH',
+        'views DESC',
+        TOP_PATHS,
+        false,
+        `HAVING value <> '' AND sum(views) > 0`,
+      ),
+    );
+    return rows.map((r) => ({ path: r.value, views: Number(r.views) }));
+  }
+
+  return {
+    async totals(range) {
+      const p = rangePlan(range);
+      const [counts, users, paths] = await Promise.all([
+        run<{ events: Count; views: Count }>(read, countsStatement(d, range.siteId, p, range.filters)),
+        run<{ users: Count }>(read, usersStatement(d, range.siteId, p, range.filters)),
+        topPaths(range, p),
+      ]);
+      return {
+        totalViews: Number(counts[0]?.views ?? 0),
+        uniqueUsers: Number(users[0]?.users ?? 0),
+        totalEvents: Number(counts[0]?.events ?? 0),
+        topPaths: paths,
+      };
+    },
+
+    async bounds(range) {
+      const [lo, hi] = closed(range.start, range.end);
+      const a = new Args();
+      const s = a.add(range.siteId);
+      const where = `e.site_id = ${s} AND e.timestamp >= ${a.add(lo)} AND e.timestamp < ${a.add(hi)}${filterSql(a, range.filters)}`;
+      const [raw] = await read<{ lo: Count; hi: Count }>(
+        `SELECT (SELECT min(e.timestamp) FROM events e WHERE ${where}) AS lo,
+                (SELECT max(e.timestamp) FROM events e WHERE ${where}) AS hi`,
+        a.list,
+      );
+      let first = raw?.lo === null || raw?.lo === undefined ? null : Number(raw.lo);
+      let last = raw?.hi === null || raw?.hi === undefined ? null : Number(raw.hi);
+      if (range.filters.length === 0) {
+        // Hours whose raw events retention pruned are still in the rollups: the first (last)
+        // such hour before (after) the raw events bounds the range at its first (last) instant.
+        // (hour numbers of an open end clamped to PostgreSQL's integer: no hour lies beyond)
+        const hs = Math.max(Math.ceil(lo / HOUR_MS), -(2 ** 31));
+        const he = Math.min(Math.floor(hi / HOUR_MS), 2 ** 31 - 1);
+        const [hours] = await read<{ lo: Count; hi: Count }>(
+          `SELECT (SELECT min(hour) FROM rollup_hours WHERE site_id = $1 AND hour >= $2 AND hour < $3) AS lo,
+                  (SELECT max(hour) FROM rollup_hours WHERE site_id = $1 AND hour >= $2 AND hour < $3) AS hi`,
+          [range.siteId, hs, he],
+        );
+        if (hours?.lo !== null && hours?.lo !== undefined) {
+          const h = Number(hours.lo);
+          if (first === null || Math.floor(first / HOUR_MS) > h) first = h * HOUR_MS;
+        }
+        if (hours?.hi !== null && hours?.hi !== undefined) {
+          const h = Number(hours.hi);
+          if (last === null || Math.floor(last / HOUR_MS) < h) last = (h + 1) * HOUR_MS - 1;
+        }
+      }
+      return first === null || last === null ? null : [first, last];
+    },
+
+    async seriesCounts(range, edges) {
+      const [lo, hi] = closed(range.start, range.end);
+      const buckets: [number, number][] = [];
+      for (let i = 0; i + 1 < edges.length; i++)
+        buckets.push([Math.max(lo, edges[i] as number), Math.min(hi, edges[i + 1] as number)]);
+      const p = plan(buckets, range.filters.length === 0);
+      const [counts, users] = await Promise.all([
+        run<{ bucket: number; events: Count; views: Count }>(read, countsStatement(d, range.siteId, p, range.filters)),
+        run<{ bucket: number; users: Count }>(read, usersStatement(d, range.siteId, p, range.filters)),
+      ]);
+      return mergeBuckets(counts, users).sort((x, y) => x.bucket - y.bucket);
+    },
+
+    async eventTypes(range) {
+      const rows = await run<Grouped>(
+        read,
+        groupedStatement(d, range.siteId, rangePlan(range), range.filters, 'EVENT_TYPE', 'events DESC', 1e9, false),
+      );
+      return rows.map((r) => ({ eventType: r.value, events: Number(r.events) }));
+    },
+
+    async breakdown(range, by, limit, sortBy, withUsers) {
+      const users = withUsers || sortBy === 'UNIQUE_USERS';
+      // Unique users per row: exact over the raw events of the whole range (one part).
+      const p = users ? plan([closed(range.start, range.end)], false) : rangePlan(range);
+      const n = Math.max(0, Math.min(Math.trunc(limit), 1e9));
+      const rows = await run<Grouped>(
+        read,
+        groupedStatement(d, range.siteId, p, range.filters, by, SORT_COLUMN[sortBy], n, users),
+      );
+      return rows.map((r) => ({
+        value: r.value === '' ? null : r.value,
+        views: Number(r.views ?? 0),
+        events: Number(r.events ?? 0),
+        uniqueUsers: users ? Number(r.users ?? 0) : 0,
+      }));
+    },
+  };
+}
