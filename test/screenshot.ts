@@ -1,6 +1,7 @@
 // npm run screenshot: the dashboard's pictures in docs/images/ (dashboard.png at 1280 px,
-// dashboard-mobile.png at 360 px), taken from the built server on a temporary database filled
-// with demo traffic (npm run seed:demo), in Debian's Chromium.
+// dashboard-mobile.png at 360 px, dashboard-filtered.png with filters and the Visitors column),
+// taken from the built server on a temporary database filled with demo traffic (npm run
+// seed:demo), in Debian's Chromium.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,13 @@ const OUT = join(ROOT, 'docs', 'images');
 const SHOTS = [
   { file: 'dashboard.png', width: 1280, height: 900, query: '?site=demo-1&period=30d' },
   { file: 'dashboard-mobile.png', width: 360, height: 780, query: '?site=demo-1&period=7d' },
+  // a filtered view: a country and a device (the rows one would click), with the Visitors column
+  {
+    file: 'dashboard-filtered.png',
+    width: 1280,
+    height: 900,
+    query: '?site=demo-1&period=30d&f=device:mobile&f=country:DE&visitors=1',
+  },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-screenshot-'));
