@@ -49,7 +49,10 @@ let regions: Intl.DisplayNames | null | undefined;
 function countryName(code: string): string | null {
   if (regions === undefined) {
     try {
-      regions = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'region', fallback: 'none' });
+      regions = new Intl.DisplayNames([globalThis.document?.documentElement.lang || 'en'], {
+        type: 'region',
+        fallback: 'none',
+      });
     } catch {
       regions = null;
     }
