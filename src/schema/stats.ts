@@ -8,7 +8,14 @@ import { InputError, toGraphQLError, unauthenticated } from '../errors.js';
 import { parseDate, siteIdProblem } from '../ingestion/request.js';
 import type { BreakdownRow } from '../stats/breakdown.js';
 import type { EventTypeCount } from '../stats/event-types.js';
-import { dayOf, type PathViews, type SiteStats, type StatsFilter, type StatsScope } from '../stats/scope.js';
+import {
+  dayOf,
+  type PathViews,
+  type SiteStats,
+  type StatsFilter,
+  type StatsScope,
+  scopeFields,
+} from '../stats/scope.js';
 import { scopeFromInput } from '../stats/scope-input.js';
 import { type SeriesBucket, TooManyBucketsError } from '../stats/series.js';
 import { selects } from './selects.js';
@@ -181,6 +188,10 @@ function scopeOf(args: ScopeArgs): StatsScope {
   return result.scope;
 }
 
+/** The SiteStats fields storage.totals answers; the rest resolve against the scope. */
+const TOTALS = ['totalViews', 'uniqueUsers', 'totalEvents', 'topPaths'] as const;
+const NO_TOTALS = { totalViews: 0, uniqueUsers: 0, totalEvents: 0, topPaths: [] };
+
 builder.queryField('siteStats', (t) =>
   t.field({
     type: SiteStatsRef,
@@ -200,9 +211,13 @@ builder.queryField('siteStats', (t) =>
         description: 'only events matching every filter (AND), at most one per dimension',
       }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       checkAccess(ctx, args.siteId);
-      return ctx.pulse.stats(scopeOf(args));
+      const scope = scopeOf(args);
+      // A query for breakdowns, series or event types alone need not count the totals (unique
+      // users over a range that is not whole UTC days read every user-hour of it).
+      if (!TOTALS.some((field) => selects(info, field))) return { ...scopeFields(scope), ...NO_TOTALS };
+      return ctx.pulse.stats(scope);
     },
   }),
 );

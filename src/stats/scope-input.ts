@@ -102,9 +102,20 @@ export function scopeFromInput(input: ScopeInput, names: ScopeFieldNames = GRAPH
   if (problems.length > 0) return { ok: false, problems };
   const fromDay = date ?? from;
   const toDay = date ?? to;
-  const scope: StatsScope = { siteId: input.siteId, fromDay, toDay, timeZone };
+  const scope: StatsScope = { siteId: input.siteId, fromDay, toDay, timeZone: canonicalZone(timeZone) };
   if (filters.length > 0) scope.filters = filters.map((f) => ({ dimension: f.dimension, value: f.value }));
   return { ok: true, scope };
+}
+
+/**
+ * The zone's name as the time zone database spells it where that is only a matter of case
+ * ("america/new_york" → "America/New_York"), and "UTC" for every name of UTC ("Etc/UTC", "utc"),
+ * so the callers of one zone share its caches and live stats group, and UTC takes its fast path.
+ * Other names are kept as given: ICU would turn "Asia/Kathmandu" into the older "Asia/Katmandu".
+ */
+function canonicalZone(name: string): string {
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  return resolved === UTC || resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }
 
 /** A caller's value quoted back in a message, cut short. */

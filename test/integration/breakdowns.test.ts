@@ -275,4 +275,24 @@ describe('withUsers', () => {
     await t.gql('{ siteStats(siteId: "b") { breakdown(by: PATH) { ... on BreakdownRow { uniqueUsers } } } }');
     expect(calls).toEqual([false, true, true, true]);
   });
+
+  it('siteStats counts the totals only when one of them is selected', async () => {
+    const t = await loaded('sqlite');
+    let totals = 0;
+    const read = t.app.storage.totals.bind(t.app.storage);
+    t.app.storage.totals = (range) => {
+      totals++;
+      return read(range);
+    };
+    const rows = await t.gql<{ siteStats: { date: string; breakdown: { value: string | null }[] } }>(
+      '{ siteStats(siteId: "b", date: "2026-03-10") { date breakdown(by: DEVICE, limit: 1) { value } } }',
+    );
+    expect(rows.body.data?.siteStats).toEqual({ date: '2026-03-10', breakdown: [{ value: 'desktop' }] });
+    expect(totals).toBe(0);
+    const withTotal = await t.gql<{ siteStats: { n: number } }>(
+      '{ siteStats(siteId: "b", date: "2026-03-10") { ... on SiteStats { n: totalEvents } } }',
+    );
+    expect(withTotal.body.data?.siteStats).toEqual({ n: EVENTS.length });
+    expect(totals).toBe(1);
+  });
 });

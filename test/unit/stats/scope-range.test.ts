@@ -142,6 +142,17 @@ describe('scopeFromInput', () => {
     });
   });
 
+  it('names each zone one way (case, aliases, UTC)', () => {
+    const zone = (timeZone: string) => {
+      const result = scopeFromInput({ ...base, timeZone });
+      return result.ok ? result.scope.timeZone : null;
+    };
+    expect(zone('america/new_york')).toBe('America/New_York');
+    expect(zone('Asia/Kathmandu')).toBe('Asia/Kathmandu');
+    expect(zone('Etc/UTC')).toBe('UTC');
+    expect(zone('utc')).toBe('UTC');
+  });
+
   it('names every problem at once', () => {
     const result = scopeFromInput({
       ...base,
