@@ -52,6 +52,7 @@ const ui = {
   paths: $('paths'),
   types: $('types'),
   filtersBar: $('filters-bar'),
+  filtersTitle: $('filters-title'),
   filters: $('filters'),
   campaignSwitch: [...document.querySelectorAll<HTMLButtonElement>('.switch button')],
   campaignColumn: $('campaigns-column'),
@@ -136,7 +137,11 @@ function filterRow(dimension: Dimension, value: string | null, count: number, us
     label: valueLabel(dimension, value),
     count,
     users,
-    pick: () => navigate({ ...view, filters: withFilter(view.filters, filter) }),
+    pick: () => {
+      navigate({ ...view, filters: withFilter(view.filters, filter) });
+      // The clicked row is about to be replaced: keep the focus on the page, where the filter shows.
+      ui.filtersTitle.focus();
+    },
     pickName: `Filter by ${filterLabel(filter)}`,
   };
 }
@@ -187,7 +192,13 @@ function showFilters(filters: Filter[]): void {
       remove.className = 'remove';
       remove.textContent = '×';
       remove.setAttribute('aria-label', `Remove filter ${filterLabel(f)}`);
-      remove.addEventListener('click', () => navigate({ ...view, filters: withoutFilter(view.filters, f.dimension) }));
+      remove.addEventListener('click', () => {
+        const index = view.filters.indexOf(f);
+        navigate({ ...view, filters: withoutFilter(view.filters, f.dimension) });
+        // The chip is gone: the focus goes to the next one's button, or to the title when none is left.
+        const buttons = ui.filters.querySelectorAll<HTMLButtonElement>('button.remove');
+        (buttons[Math.min(index, buttons.length - 1)] ?? ui.title).focus();
+      });
       li.append(text, remove);
       return li;
     }),

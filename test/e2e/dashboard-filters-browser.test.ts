@@ -196,10 +196,19 @@ describe('dashboard breakdowns and filters', () => {
       });
       expect(await page.locator('#filters li').allTextContents()).toEqual(['Country: Unknown×']);
       expect(await labels(page, 'browsers')).toEqual(['Chrome']);
-      // A click on the "none" row of another dimension adds that none.
-      await page.locator('#sources').getByRole('button', { name: 'Direct / none' }).click();
+      // The "none" row of another dimension, by keyboard, adds that none; the focus stays on the page.
+      await page.locator('#sources').getByRole('button', { name: 'Direct / none' }).focus();
+      await page.keyboard.press('Enter');
       await expect.poll(() => new URL(page.url()).searchParams.getAll('none')).toEqual(['source', 'country']);
       expect(await metric(page, 'views')).toBe(2);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('filters-title');
+      // Removing a chip by keyboard moves the focus to the chip that takes its place.
+      await page.getByRole('button', { name: 'Remove filter Source: Direct / none' }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => new URL(page.url()).searchParams.getAll('none')).toEqual(['country']);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+        'Remove filter Country: Unknown',
+      );
       expect(problems).toEqual([]);
     } finally {
       await context.close();
