@@ -6,9 +6,10 @@ import './style.css';
 import type { Client } from 'graphql-ws';
 import { errorOf, type GraphQLErrorBody, type LiveState, liveClient, query, Unauthenticated } from './api.js';
 import { Chart } from './chart.js';
-import { aliasOf, DIMENSION_NAME, filterLabel, PANELS, valueLabel } from './panels.js';
-import { type Row as BreakdownRow, LIVE_SIGNAL, liveQuery, SITES, type Stats, statsQuery } from './queries.js';
-import { type Row, setMessage, setMetric, setRows } from './render.js';
+import { DIMENSION_NAME } from './panels.js';
+import { LIVE_SIGNAL, liveQuery, SITES, type Stats, statsQuery } from './queries.js';
+import { setMessage, setMetric } from './render.js';
+import { renderChips, renderPanels, renderTables, type TableOptions } from './tables.js';
 import {
   browserZone,
   type Dimension,
@@ -130,79 +131,33 @@ async function withKey<T>(work: (key: string | null) => Promise<T>): Promise<T> 
 
 // ---- rendering ----------------------------------------------------------------------------
 
-/** A row that filters the page by its value when clicked. */
-function filterRow(dimension: Dimension, value: string | null, count: number, users?: number): Row {
-  const filter = { dimension, value };
-  return {
-    label: valueLabel(dimension, value),
-    count,
-    users,
-    pick: () => {
-      navigate({ ...view, filters: withFilter(view.filters, filter) });
-      // The clicked row is about to be replaced: keep the focus on the page, where the filter shows.
-      ui.filtersTitle.focus();
-    },
-    pickName: `Filter by ${filterLabel(filter)}`,
-  };
-}
-
-function renderPanels(stats: Stats): void {
-  for (const panel of PANELS) {
-    const by = panel.dimensions.includes(campaignBy) ? campaignBy : (panel.dimensions[0] as Dimension);
-    const rows = (stats[aliasOf(by)] as BreakdownRow[] | undefined) ?? [];
-    setRows(
-      $(panel.id),
-      rows.map((r) => filterRow(by, r.value, r.views, r.uniqueUsers)),
-      panel.empty,
-    );
-  }
-}
+/** What a row click does: filter by it, keeping the focus on the page (the row is replaced). */
+const tableOptions = (): TableOptions => ({
+  campaignBy,
+  onPick: (filter) => {
+    navigate({ ...view, filters: withFilter(view.filters, filter) });
+    ui.filtersTitle.focus();
+  },
+});
 
 function render(stats: Stats): void {
   shownStats = stats;
   setMetric(ui.views, stats.totalViews);
   setMetric(ui.users, stats.uniqueUsers);
   setMetric(ui.events, stats.totalEvents);
-  const paths =
-    // (as topPaths: the paths with page views)
-    stats.pathRows?.filter((r) => r.views > 0).map((r) => filterRow('PATH', r.value, r.views, r.uniqueUsers)) ??
-    stats.topPaths?.map((p) => filterRow('PATH', p.path, p.views)) ??
-    [];
-  setRows(ui.paths, paths, 'No page views in this period.');
-  const types =
-    stats.typeRows?.map((r) => filterRow('EVENT_TYPE', r.value, r.events ?? 0, r.uniqueUsers)) ??
-    stats.eventTypes?.map((t) => filterRow('EVENT_TYPE', t.eventType, t.events)) ??
-    [];
-  setRows(ui.types, types, 'No events in this period.');
-  renderPanels(stats);
+  renderTables(stats, ui, tableOptions());
   chart.show(stats.series ?? [], scope.interval, zone);
 }
 
-/** The active filters as chips, each with a button that removes it. */
 function showFilters(filters: Filter[]): void {
   ui.filtersBar.hidden = filters.length === 0;
-  ui.filters.replaceChildren(
-    ...filters.map((f) => {
-      const li = document.createElement('li');
-      li.className = 'chip';
-      const text = document.createElement('span');
-      text.textContent = filterLabel(f);
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'remove';
-      remove.textContent = '×';
-      remove.setAttribute('aria-label', `Remove filter ${filterLabel(f)}`);
-      remove.addEventListener('click', () => {
-        const index = view.filters.indexOf(f);
-        navigate({ ...view, filters: withoutFilter(view.filters, f.dimension) });
-        // The chip is gone: the focus goes to the next one's button, or to the title when none is left.
-        const buttons = ui.filters.querySelectorAll<HTMLButtonElement>('button.remove');
-        (buttons[Math.min(index, buttons.length - 1)] ?? ui.title).focus();
-      });
-      li.append(text, remove);
-      return li;
-    }),
-  );
+  renderChips(ui.filters, filters, (f) => {
+    const index = view.filters.indexOf(f);
+    navigate({ ...view, filters: withoutFilter(view.filters, f.dimension) });
+    // The chip is gone: the focus goes to the next one's button, or to the title when none is left.
+    const buttons = ui.filters.querySelectorAll<HTMLButtonElement>('button.remove');
+    (buttons[Math.min(index, buttons.length - 1)] ?? ui.title).focus();
+  });
 }
 
 for (const button of ui.campaignSwitch) {
@@ -210,7 +165,7 @@ for (const button of ui.campaignSwitch) {
     campaignBy = button.dataset.dimension as Dimension;
     for (const b of ui.campaignSwitch) b.setAttribute('aria-pressed', String(b === button));
     ui.campaignColumn.textContent = DIMENSION_NAME[campaignBy];
-    if (shownStats) renderPanels(shownStats);
+    if (shownStats) renderPanels(shownStats, tableOptions());
   });
 }
 
