@@ -3,7 +3,12 @@
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { createClient as createUrqlClient, fetchExchange } from '@urql/core';
 import { describe, expect, it } from 'vitest';
-import { RecordEventDocument, RecordEventsDocument, SiteStatsDocument } from '../generated/graphql.js';
+import {
+  BreakdownDocument,
+  RecordEventDocument,
+  RecordEventsDocument,
+  SiteStatsDocument,
+} from '../generated/graphql.js';
 import { countStoredEvents } from '../helpers/db.js';
 import { waitUntil } from '../helpers/e2e.js';
 import { serverForFile } from '../helpers/server.js';
@@ -25,6 +30,53 @@ describe('Apollo Client 4', () => {
       link: new HttpLink({ uri: file.server.graphqlUrl }),
       cache: new InMemoryCache(),
     });
+
+  it('reads a breakdown with a filter in a time zone through the typed document', async () => {
+    const apollo = client();
+    const siteId = 'apollo-breakdown';
+    const at = (time: string, path: string, eventType = 'page_view', userId = 'u1') => ({
+      siteId,
+      eventType,
+      path,
+      userId,
+      timestamp: `${DAY}T${time}Z`,
+    });
+    const recorded = await apollo.mutate({
+      mutation: RecordEventsDocument,
+      variables: {
+        inputs: [
+          at('08:00:00', '/home'),
+          at('08:01:00', '/docs', 'page_view', 'u2'),
+          at('08:02:00', '/docs', 'click', 'u3'),
+          at('16:00:00', '/docs'), // 01:00 on the next day in Tokyo (+09:00)
+        ],
+      },
+    });
+    expect(recorded.data?.recordEvents.accepted).toBe(4);
+    await waitForStored(siteId, 4);
+    const result = await apollo.query({
+      query: BreakdownDocument,
+      variables: {
+        siteId,
+        date: DAY,
+        timeZone: 'Asia/Tokyo',
+        filters: [{ dimension: 'EVENT_TYPE', value: 'page_view' }],
+        by: 'PATH',
+        sortBy: 'UNIQUE_USERS',
+      },
+      fetchPolicy: 'network-only',
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.data?.siteStats).toEqual({
+      __typename: 'SiteStats',
+      date: DAY,
+      totalViews: 2,
+      breakdown: [
+        { __typename: 'BreakdownRow', value: '/docs', views: 1, events: 1, uniqueUsers: 1 },
+        { __typename: 'BreakdownRow', value: '/home', views: 1, events: 1, uniqueUsers: 1 },
+      ],
+    });
+  });
 
   it('records events with recordEvent and recordEvents and reads them back with siteStats', async () => {
     const apollo = client();

@@ -17,7 +17,8 @@
 
 import { PAGE_VIEW } from '../../core/event.js';
 import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
-import { attributeValueSql, DIMS_TABLE_SQL, EVENT_COLUMNS } from '../columns.js';
+import { DIMENSION_COLUMN } from '../../core/stats.js';
+import { ATTRIBUTE_DIMENSIONS, attributeValueSql, DIMS_TABLE_SQL, EVENT_COLUMNS } from '../columns.js';
 
 export { EVENT_COLUMNS };
 
@@ -88,9 +89,10 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
   // Every event once per attribute dimension, grouped once; the hourly and daily rows from that.
   `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
-      SELECT f.site_id, d.dim, ${HOUR_OF_TS}, ${attributeValueSql('d.dim')}, count(*), sum(event_type = '${PAGE_VIEW}')
-        FROM ${FLUSH_EVENTS} f CROSS JOIN ${DIMS_TABLE_SQL} d
-      GROUP BY 1, 2, 3, 4`,
+      ${ATTRIBUTE_DIMENSIONS.map(
+        (d) => `SELECT site_id, '${d}', ${HOUR_OF_TS}, coalesce(${DIMENSION_COLUMN[d]}, ''), count(*), sum(event_type = '${PAGE_VIEW}')
+        FROM ${FLUSH_EVENTS} GROUP BY 1, 3, 4`,
+      ).join('\n      UNION ALL ')}`,
   `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)
       SELECT site_id, dim, hour, value, events, views FROM ${FLUSH_DIMS} WHERE true
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,

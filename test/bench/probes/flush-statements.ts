@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventRecord } from '../../../src/core/event.js';
 import { demoEvents } from '../../../src/demo/generate.js';
-import { validateEvents } from '../../../src/ingestion/request.js';
 import { eventsJson } from '../../../src/storage/batch.js';
 import { migrateSqlite as migrateDatabase } from '../../../src/storage/sqlite/migrate.js';
 import { FLUSH_TABLES_SQL } from '../../../src/storage/sqlite/rollups.js';
 import { flushStatements } from '../../../src/storage/sqlite/write.js';
+import { demoRecords } from '../../helpers/demo-records.js';
 
 const N = Number(process.argv[2] ?? 300_000);
 const BATCH = Number(process.argv[3] ?? 5000);
@@ -23,9 +23,7 @@ await migrateDatabase(`file:${path}`);
 const end = Math.floor(Date.now() / DAY) * DAY;
 const events: EventRecord[] = [];
 for (const chunk of demoEvents(N, { sites: 10, days: 1, end, visitors: 200_000, seed: 7 }, 1000)) {
-  const valid = validateEvents(chunk);
-  if (!valid.ok) throw new Error('invalid demo event');
-  events.push(...valid.value);
+  events.push(...demoRecords(chunk));
 }
 events.forEach((e, i) => {
   e.id = i + 1;

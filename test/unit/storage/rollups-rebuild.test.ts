@@ -2,7 +2,6 @@
 // days whose raw events retention has pruned.
 import { expect, it } from 'vitest';
 import { demoEvents } from '../../../src/demo/generate.js';
-import { validateEvents } from '../../../src/ingestion/request.js';
 import { openStorage } from '../../../src/storage/open.js';
 import type { Storage } from '../../../src/storage/port.js';
 import {
@@ -13,6 +12,7 @@ import {
   rawQuery,
   withIds,
 } from '../../helpers/backends.js';
+import { demoRecords } from '../../helpers/demo-records.js';
 
 const TABLES: Record<string, string> = {
   rollup_hourly: '1, 2, 3, 4',
@@ -39,10 +39,9 @@ async function loaded(backend: Backend) {
   const db = await openStorage((await freshStorageUrl(backend)).url);
   let id = 1;
   for (const chunk of demoEvents(6000, { sites: 3, days: 5, end: END, paths: 40, visitors: 300 }, 1000)) {
-    const v = validateEvents(chunk);
-    if (!v.ok) throw new Error('invalid demo event');
-    await db.writeBatch(withIds(v.value, id));
-    id += v.value.length;
+    const records = demoRecords(chunk);
+    await db.writeBatch(withIds(records, id));
+    id += records.length;
   }
   return db;
 }
