@@ -2,7 +2,9 @@
 // ("Schema", "Tracking pixel", "REST routes"), in one zod schema, turning input into EventRecords
 // or a list of problems that name each field.
 import { z } from 'zod';
-import type { EventRecord } from '../core/event.js';
+import { DEVICES, type EventRecord } from '../core/event.js';
+import { referrerSource } from './attributes.js';
+import { COUNTRY_CODES } from './country.js';
 
 export const MAX_BATCH = 1000;
 
@@ -39,6 +41,29 @@ export function siteIdProblem(value: unknown): string | null {
   return result.success ? null : (result.error.issues[0]?.message ?? 'is invalid');
 }
 
+const text = (max: number) =>
+  z
+    .string({ message: 'must be a string' })
+    .min(1, `must be 1-${max} characters`)
+    .max(max, `must be 1-${max} characters`)
+    .nullish();
+
+/** Only the referrer's host survives validation (docs/api.md, "Derived on arrival"). */
+const referrerSchema = z
+  .string({ message: 'must be a string' })
+  .max(2048, 'must be at most 2048 characters')
+  .transform((referrer, ctx) => {
+    const source = referrerSource(referrer);
+    if (source === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+      return z.NEVER;
+    }
+    return source;
+  })
+  .nullish();
+
+const COUNTRY_RULE = 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"';
+
 export const eventInputSchema = z.object({
   siteId: siteIdSchema,
   eventType: z
@@ -59,6 +84,25 @@ export const eventInputSchema = z.object({
     .string({ message: 'must be a string' })
     .min(1, 'must be 1-128 characters')
     .max(128, 'must be 1-128 characters')
+    .nullish(),
+  referrer: referrerSchema,
+  utmSource: text(256),
+  utmMedium: text(256),
+  utmCampaign: text(256),
+  browser: text(64),
+  os: text(64),
+  device: z.enum(DEVICES, { message: 'must be "desktop", "mobile" or "tablet"' }).nullish(),
+  /** accepted in either case, stored upper-case */
+  country: z
+    .string({ message: COUNTRY_RULE })
+    .transform((code, ctx) => {
+      const upper = code.toUpperCase();
+      if (!COUNTRY_CODES.has(upper)) {
+        ctx.addIssue({ code: 'custom', message: COUNTRY_RULE });
+        return z.NEVER;
+      }
+      return upper;
+    })
     .nullish(),
   timestamp: z.string({ message: 'is required and must be an ISO 8601 date-time' }).transform((s, ctx) => {
     const ms = parseDateTime(s);
@@ -98,6 +142,14 @@ function toRecord(v: z.output<typeof eventInputSchema>): EventRecord {
     userId: v.userId ?? null,
     timestamp: v.timestamp,
     clientEventId: v.eventId ?? null,
+    source: v.referrer ?? null,
+    utmSource: v.utmSource ?? null,
+    utmMedium: v.utmMedium ?? null,
+    utmCampaign: v.utmCampaign ?? null,
+    browser: v.browser ?? null,
+    os: v.os ?? null,
+    device: v.device ?? null,
+    country: v.country ?? null,
   };
 }
 
