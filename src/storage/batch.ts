@@ -2,29 +2,75 @@
 // client-eventId repeats inside a batch taken out first (the first one is kept).
 import type { EventRecord } from '../core/event.js';
 
-/** [[id, siteId, eventType, path, userId, timestamp, clientEventId], ...] as JSON. */
+/**
+ * [[id, siteId, eventType, path, userId, timestamp, clientEventId, source, utmSource, utmMedium,
+ * utmCampaign, browser, os, device, country], ...] as JSON (an absent attribute as null).
+ */
 export function eventsJson(events: readonly EventRecord[]): string {
   const rows = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as EventRecord;
-    rows[i] = [e.id ?? null, e.siteId, e.eventType, e.path, e.userId, e.timestamp, e.clientEventId ?? null];
+    rows[i] = [
+      e.id ?? null,
+      e.siteId,
+      e.eventType,
+      e.path,
+      e.userId,
+      e.timestamp,
+      e.clientEventId ?? null,
+      e.source ?? null,
+      e.utmSource ?? null,
+      e.utmMedium ?? null,
+      e.utmCampaign ?? null,
+      e.browser ?? null,
+      e.os ?? null,
+      e.device ?? null,
+      e.country ?? null,
+    ];
   }
   return JSON.stringify(rows);
 }
 
+type Nullable = string | null;
+type Row = [number | null, string, string, Nullable, Nullable, number, Nullable, ...Nullable[]];
+
 /** The inverse of eventsJson. */
 export function eventsFromJson(json: string): EventRecord[] {
-  return (
-    JSON.parse(json) as [number | null, string, string, string | null, string | null, number, string | null][]
-  ).map(([id, siteId, eventType, path, userId, timestamp, clientEventId]) => ({
-    id: id ?? undefined,
-    siteId,
-    eventType,
-    path,
-    userId,
-    timestamp,
-    clientEventId,
-  }));
+  return (JSON.parse(json) as Row[]).map(
+    ([
+      id,
+      siteId,
+      eventType,
+      path,
+      userId,
+      timestamp,
+      clientEventId,
+      source,
+      utmSource,
+      utmMedium,
+      utmCampaign,
+      browser,
+      os,
+      device,
+      country,
+    ]) => ({
+      id: id ?? undefined,
+      siteId,
+      eventType,
+      path,
+      userId,
+      timestamp,
+      clientEventId,
+      source: source ?? null,
+      utmSource: utmSource ?? null,
+      utmMedium: utmMedium ?? null,
+      utmCampaign: utmCampaign ?? null,
+      browser: browser ?? null,
+      os: os ?? null,
+      device: device ?? null,
+      country: country ?? null,
+    }),
+  );
 }
 
 const SEP = '\u0000';

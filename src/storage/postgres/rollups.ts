@@ -8,6 +8,7 @@
 //    The counters before it run concurrently; the lock is held from there to the commit.
 import { PAGE_VIEW } from '../../core/event.js';
 import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
+import { attributeValueSql, DIMS_TABLE_SQL, EVENT_COLUMNS } from '../columns.js';
 
 /** floor(ms / unit) as an int (PostgreSQL's integer division truncates toward zero). */
 const floorDiv = (ms: string, unit: number) =>
@@ -30,7 +31,11 @@ export const USER_DAYS_LOCK = 0x70756c736501;
  */
 export const FLUSH_TABLES_SQL = `
   CREATE TEMP TABLE IF NOT EXISTS flush_events (
-    id bigint, site_id text, event_type text, path text, user_id text, timestamp bigint, client_event_id text
+    id bigint, site_id text, event_type text, path text, user_id text, timestamp bigint, client_event_id text,
+    source text, utm_source text, utm_medium text, utm_campaign text, browser text, os text, device text, country text
+  ) ON COMMIT DELETE ROWS;
+  CREATE TEMP TABLE IF NOT EXISTS flush_dims (
+    site_id text, dim text, hour int, value text, events int, views int
   ) ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE IF NOT EXISTS flush_new_user_days (
     site_id text, user_id text, day int, PRIMARY KEY (site_id, user_id, day)
@@ -40,7 +45,7 @@ export const FLUSH_TABLES_SQL = `
   ) ON COMMIT DELETE ROWS`;
 
 /**
- * The batch as one array per column ($1 ids … $7 client eventIds, unnested: ~15% faster here than
+ * The batch as one array per column ($1 ids … $7 client eventIds, $8 … $15 the attributes; unnested: ~15% faster here than
  * one JSON parameter taken apart with ->>) into events, and the rows actually inserted into
  * flush_events: ON CONFLICT DO NOTHING skips an id stored already (a retried batch) and a client
  * eventId the site has already (from any instance; the unique index waits for a concurrent
@@ -50,11 +55,12 @@ export const FLUSH_TABLES_SQL = `
  */
 export const INSERT_EVENTS_SQL = `
   WITH inserted AS (
-    INSERT INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
+    INSERT INTO events (${EVENT_COLUMNS})
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
     ON CONFLICT DO NOTHING
-    RETURNING id, site_id, event_type, path, user_id, timestamp, client_event_id)
-  INSERT INTO flush_events SELECT * FROM inserted`;
+    RETURNING ${EVENT_COLUMNS})
+  INSERT INTO flush_events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM inserted`;
 
 /** The rollups of flush_events, in order; the advisory lock comes before the user days. */
 export const ROLLUP_NEW_EVENTS_SQL: string[] = [
@@ -75,6 +81,26 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
     SELECT site_id, path, count(*) FROM flush_events WHERE event_type = '${PAGE_VIEW}' AND path IS NOT NULL
     GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (site_id, path) DO UPDATE SET views = rollup_paths.views + excluded.views`,
+  `INSERT INTO rollup_hours (site_id, hour, events, views)
+    SELECT site_id, ${HOUR_OF_TS}, count(*), count(*) FILTER (WHERE event_type = '${PAGE_VIEW}') FROM flush_events
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (site_id, hour) DO UPDATE
+      SET events = rollup_hours.events + excluded.events, views = rollup_hours.views + excluded.views`,
+  // Every event once per attribute dimension, grouped once; the hourly and daily rows from that.
+  `INSERT INTO flush_dims (site_id, dim, hour, value, events, views)
+    SELECT f.site_id, d.dim, ${HOUR_OF_TS}, ${attributeValueSql('d.dim')}, count(*),
+           count(*) FILTER (WHERE event_type = '${PAGE_VIEW}')
+      FROM flush_events f CROSS JOIN ${DIMS_TABLE_SQL} d
+    GROUP BY 1, 2, 3, 4`,
+  `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)
+    SELECT site_id, dim, hour, value, events, views FROM flush_dims ORDER BY 1, 2, 3, 4
+    ON CONFLICT (site_id, dim, hour, value) DO UPDATE
+      SET events = rollup_dims_hourly.events + excluded.events, views = rollup_dims_hourly.views + excluded.views`,
+  `INSERT INTO rollup_dims_daily (site_id, dim, day, value, events, views)
+    SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views) FROM flush_dims
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (site_id, dim, day, value) DO UPDATE
+      SET events = rollup_dims_daily.events + excluded.events, views = rollup_dims_daily.views + excluded.views`,
   `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
     SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM flush_events WHERE user_id IS NOT NULL ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING`,
@@ -131,6 +157,9 @@ export function rebuildSql(fromDay: number): string[] {
     `DELETE FROM rollup_hourly_users WHERE hour >= ${fromHour}`,
     `DELETE FROM rollup_daily_users WHERE day >= ${fromDay}`,
     `DELETE FROM rollup_daily_uniques WHERE day >= ${fromDay}`,
+    `DELETE FROM rollup_hours WHERE hour >= ${fromHour}`,
+    `DELETE FROM rollup_dims_hourly WHERE hour >= ${fromHour}`,
+    `DELETE FROM rollup_dims_daily WHERE day >= ${fromDay}`,
     `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
       SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*)
       FROM events WHERE timestamp >= ${fromDay * DAY_MS} GROUP BY 1, 2, 3, 4`,
@@ -143,6 +172,17 @@ export function rebuildSql(fromDay: number): string[] {
     `INSERT INTO rollup_paths (site_id, path, views)
       SELECT site_id, path, sum(events) FROM rollup_daily
       WHERE event_type = '${PAGE_VIEW}' AND path <> '' GROUP BY 1, 2`,
+    `INSERT INTO rollup_hours (site_id, hour, events, views)
+      SELECT site_id, hour, sum(events), sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END)
+      FROM rollup_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2`,
+    `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)
+      SELECT site_id, d.dim, ${HOUR_OF_TS}, ${attributeValueSql('d.dim')}, count(*),
+             count(*) FILTER (WHERE event_type = '${PAGE_VIEW}')
+        FROM events CROSS JOIN ${DIMS_TABLE_SQL} d WHERE timestamp >= ${fromDay * DAY_MS}
+      GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO rollup_dims_daily (site_id, dim, day, value, events, views)
+      SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views)
+      FROM rollup_dims_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2, 3, 4`,
     `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
       SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id
       FROM events WHERE user_id IS NOT NULL AND timestamp >= ${fromDay * DAY_MS}`,

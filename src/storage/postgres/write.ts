@@ -19,10 +19,10 @@ export type EventWriter = (events: readonly EventRecord[]) => Promise<void>;
 
 const column = { scalarType: 'string', arity: 'list' } as const;
 
-/** INSERT_EVENTS_SQL with its seven column arrays (pg writes each as an array literal). */
+/** INSERT_EVENTS_SQL with its fifteen column arrays (pg writes each as an array literal). */
 export function insertEventsQuery(batch: readonly EventRecord[]): SqlQuery {
   const n = batch.length;
-  const cols: unknown[][] = Array.from({ length: 7 }, () => new Array(n));
+  const cols: unknown[][] = Array.from({ length: 15 }, () => new Array(n));
   for (let i = 0; i < n; i++) {
     const e = batch[i] as EventRecord;
     (cols[0] as unknown[])[i] = e.id;
@@ -32,6 +32,14 @@ export function insertEventsQuery(batch: readonly EventRecord[]): SqlQuery {
     (cols[4] as unknown[])[i] = e.userId;
     (cols[5] as unknown[])[i] = e.timestamp;
     (cols[6] as unknown[])[i] = e.clientEventId ?? null;
+    (cols[7] as unknown[])[i] = e.source ?? null;
+    (cols[8] as unknown[])[i] = e.utmSource ?? null;
+    (cols[9] as unknown[])[i] = e.utmMedium ?? null;
+    (cols[10] as unknown[])[i] = e.utmCampaign ?? null;
+    (cols[11] as unknown[])[i] = e.browser ?? null;
+    (cols[12] as unknown[])[i] = e.os ?? null;
+    (cols[13] as unknown[])[i] = e.device ?? null;
+    (cols[14] as unknown[])[i] = e.country ?? null;
   }
   return { sql: INSERT_EVENTS_SQL, args: cols, argTypes: cols.map(() => column) };
 }

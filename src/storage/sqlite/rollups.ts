@@ -3,6 +3,9 @@
 //   rollup_hourly, rollup_daily   events per (site, UTC hour | day, event type, path)
 //   rollup_days                   events and page views per (site, day)
 //   rollup_paths                  page views per (site, path), all time
+//   rollup_hours                  events and page views per (site, UTC hour)
+//   rollup_dims_hourly, _daily    events and page views per (site, attribute dimension, UTC hour |
+//                                 day, value ('' for none)): breakdowns by SOURCE … COUNTRY
 //   rollup_hourly_users           the distinct users of each (site, hour)
 //   rollup_daily_users            the days each user was active on, per site
 //   rollup_daily_uniques          users per (site, day, previous active day)
@@ -14,6 +17,9 @@
 
 import { PAGE_VIEW } from '../../core/event.js';
 import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
+import { attributeValueSql, DIMS_TABLE_SQL, EVENT_COLUMNS } from '../columns.js';
+
+export { EVENT_COLUMNS };
 
 /** floor(timestamp / hour) in SQL (SQLite's integer division truncates toward zero). */
 const HOUR_OF_TS = `(timestamp / ${HOUR_MS} - (timestamp < 0 AND timestamp % ${HOUR_MS} != 0))`;
@@ -28,13 +34,18 @@ const previousDay = (s: string, u: string, d: string) =>
 /** Per-flush scratch tables (TEMP: on the writer's connection only, never in the database file). */
 export const FLUSH_EVENTS = 'temp.flush_events';
 const NEW_DAYS = 'temp.flush_new_user_days';
+const FLUSH_DIMS = 'temp.flush_dims';
 const MOVED_DAYS = 'temp.flush_moved_user_days';
 
 /** The scratch tables, created once per connection. */
 export const FLUSH_TABLES_SQL = [
   `CREATE TEMP TABLE IF NOT EXISTS flush_events (
     id INTEGER, site_id TEXT NOT NULL, event_type TEXT NOT NULL, path TEXT, user_id TEXT,
-    timestamp INTEGER NOT NULL, client_event_id TEXT)`,
+    timestamp INTEGER NOT NULL, client_event_id TEXT, source TEXT, utm_source TEXT, utm_medium TEXT,
+    utm_campaign TEXT, browser TEXT, os TEXT, device TEXT, country TEXT)`,
+  `CREATE TEMP TABLE IF NOT EXISTS flush_dims (
+    site_id TEXT NOT NULL, dim TEXT NOT NULL, hour INTEGER NOT NULL, value TEXT NOT NULL,
+    events INTEGER NOT NULL, views INTEGER NOT NULL)`,
   `CREATE TEMP TABLE IF NOT EXISTS flush_new_user_days (
     site_id TEXT NOT NULL, user_id TEXT NOT NULL, day INTEGER NOT NULL,
     PRIMARY KEY (site_id, user_id, day)) WITHOUT ROWID`,
@@ -71,6 +82,23 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
       SELECT site_id, path, count(*) FROM ${FLUSH_EVENTS} WHERE event_type = '${PAGE_VIEW}' AND path IS NOT NULL
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET views = views + excluded.views`,
+  `INSERT INTO rollup_hours (site_id, hour, events, views)
+      SELECT site_id, ${HOUR_OF_TS}, count(*), sum(event_type = '${PAGE_VIEW}') FROM ${FLUSH_EVENTS}
+      GROUP BY 1, 2
+      ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
+  // Every event once per attribute dimension, grouped once; the hourly and daily rows from that.
+  `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
+      SELECT f.site_id, d.dim, ${HOUR_OF_TS}, ${attributeValueSql('d.dim')}, count(*), sum(event_type = '${PAGE_VIEW}')
+        FROM ${FLUSH_EVENTS} f CROSS JOIN ${DIMS_TABLE_SQL} d
+      GROUP BY 1, 2, 3, 4`,
+  `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)
+      SELECT site_id, dim, hour, value, events, views FROM ${FLUSH_DIMS} WHERE true
+      ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
+  `INSERT INTO rollup_dims_daily (site_id, dim, day, value, events, views)
+      SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views) FROM ${FLUSH_DIMS}
+      GROUP BY 1, 2, 3, 4
+      ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
+  `DELETE FROM ${FLUSH_DIMS}`,
   `INSERT OR IGNORE INTO rollup_hourly_users (site_id, hour, user_id)
       SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM ${FLUSH_EVENTS} WHERE user_id IS NOT NULL`,
   `INSERT INTO ${NEW_DAYS} (site_id, user_id, day)
@@ -122,6 +150,9 @@ export function rebuildSql(fromDay: number): string[] {
     `DELETE FROM rollup_hourly_users WHERE hour >= ${fromHour}`,
     `DELETE FROM rollup_daily_users WHERE day >= ${fromDay}`,
     `DELETE FROM rollup_daily_uniques WHERE day >= ${fromDay}`,
+    `DELETE FROM rollup_hours WHERE hour >= ${fromHour}`,
+    `DELETE FROM rollup_dims_hourly WHERE hour >= ${fromHour}`,
+    `DELETE FROM rollup_dims_daily WHERE day >= ${fromDay}`,
     `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
       SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*)
       FROM events WHERE timestamp >= ${fromDay * DAY_MS} GROUP BY 1, 2, 3, 4`,
@@ -134,6 +165,16 @@ export function rebuildSql(fromDay: number): string[] {
     `INSERT INTO rollup_paths (site_id, path, views)
       SELECT site_id, path, sum(events) FROM rollup_daily
       WHERE event_type = '${PAGE_VIEW}' AND path != '' GROUP BY 1, 2`,
+    `INSERT INTO rollup_hours (site_id, hour, events, views)
+      SELECT site_id, hour, sum(events), sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END)
+      FROM rollup_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2`,
+    `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)
+      SELECT site_id, d.dim, ${HOUR_OF_TS}, ${attributeValueSql('d.dim')}, count(*), sum(event_type = '${PAGE_VIEW}')
+        FROM events CROSS JOIN ${DIMS_TABLE_SQL} d WHERE timestamp >= ${fromDay * DAY_MS}
+      GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO rollup_dims_daily (site_id, dim, day, value, events, views)
+      SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views)
+      FROM rollup_dims_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2, 3, 4`,
     `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
       SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id
       FROM events WHERE user_id IS NOT NULL AND timestamp >= ${fromDay * DAY_MS}`,

@@ -14,7 +14,7 @@ import type { EventRecord } from '../../core/event.js';
 import { eventsJson, withoutRepeatedClientIds } from '../batch.js';
 import { sqlQuery } from '../driver.js';
 import { type Db, inTransaction } from './db.js';
-import { FLUSH_EVENTS, FLUSH_TABLES_SQL, ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
+import { EVENT_COLUMNS, FLUSH_EVENTS, FLUSH_TABLES_SQL, ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
 
 /**
  * Takes SQLite's write lock first: the adapter's BEGIN is deferred, and a no-op write makes the
@@ -23,9 +23,11 @@ import { FLUSH_EVENTS, FLUSH_TABLES_SQL, ROLLUP_NEW_EVENTS_SQL } from './rollups
  */
 const TAKE_WRITE_LOCK = 'DELETE FROM pulse_instances WHERE 0';
 
-/** The batch into the scratch table: [[id, siteId, eventType, path, userId, timestamp, clientEventId], ...]. */
-const LOAD_BATCH = `INSERT INTO ${FLUSH_EVENTS} (id, site_id, event_type, path, user_id, timestamp, client_event_id)
-  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`;
+/** The batch into the scratch table, its rows as storage/batch.ts (eventsJson) writes them. */
+const LOAD_BATCH = `INSERT INTO ${FLUSH_EVENTS} (${EVENT_COLUMNS})
+  SELECT ${EVENT_COLUMNS.split(', ')
+    .map((_, i) => `value ->> ${i}`)
+    .join(', ')} FROM json_each(?)`;
 
 /**
  * Takes out of the scratch table what is stored already: the same id (a retried batch, written
@@ -37,8 +39,7 @@ const DROP_STORED = `DELETE FROM ${FLUSH_EVENTS} AS f
      OR (f.client_event_id IS NOT NULL
          AND EXISTS (SELECT 1 FROM events e WHERE e.site_id = f.site_id AND e.client_event_id = f.client_event_id))`;
 
-export const INSERT_EVENTS = `INSERT INTO events (id, site_id, event_type, path, user_id, timestamp, client_event_id)
-  SELECT id, site_id, event_type, path, user_id, timestamp, client_event_id FROM ${FLUSH_EVENTS}`;
+export const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM ${FLUSH_EVENTS}`;
 
 /**
  * The flush transaction's statements in order; the one that takes the batch's JSON is marked.

@@ -22,6 +22,9 @@ const TABLES: Record<string, string> = {
   rollup_daily_uniques: '1, 2, 3',
   rollup_days: '1, 2',
   rollup_paths: '1, 2',
+  rollup_hours: '1, 2',
+  rollup_dims_hourly: '1, 2, 3, 4',
+  rollup_dims_daily: '1, 2, 3, 4',
 };
 const END = Date.UTC(2025, 10, 20);
 const DAY = 86_400_000;
