@@ -3,7 +3,7 @@
 // at start. Loopback, private and other non-public addresses are never looked up. The address is
 // only looked at here: it is never stored or logged.
 import { createRequire } from 'node:module';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import maxmind, { type Reader, type Response } from 'maxmind';
 
 /** ISO 3166-1 alpha-2 codes (officially assigned, and XK, Kosovo, which the databases use). */
@@ -17,33 +17,46 @@ export const BUNDLED_COUNTRY_DB = createRequire(import.meta.url).resolve(
 );
 
 // Addresses no database places in a country: this host, private networks, shared address space
-// (carrier NAT), link-local, documentation, benchmarking, multicast and reserved ranges.
-const NOT_PUBLIC = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 3],
-] as const) {
-  NOT_PUBLIC.addSubnet(net, prefix, 'ipv4');
+// (carrier NAT), link-local, documentation, benchmarking, multicast and reserved ranges. Checked
+// by hand: node:net's BlockList took ~5 µs an address in the benchmark (test/bench/attributes.ts).
+const NOT_PUBLIC_V4: readonly (readonly [number, number])[] = (
+  [
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.0.2.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
+    ['224.0.0.0', 3],
+  ] as const
+).map(([net, prefix]) => [ipv4Number(net), prefix] as const);
+
+function ipv4Number(ip: string): number {
+  const [a = 0, b = 0, c = 0, d = 0] = ip.split('.').map(Number);
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
-for (const [net, prefix] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['2001:db8::', 32],
-] as const) {
-  NOT_PUBLIC.addSubnet(net, prefix, 'ipv6');
+
+function isPublicV4(ip: string): boolean {
+  const n = ipv4Number(ip);
+  for (const [net, prefix] of NOT_PUBLIC_V4) {
+    if (n >>> (32 - prefix) === net >>> (32 - prefix)) return false;
+  }
+  return true;
+}
+
+/** Global unicast (2000::/3) outside the documentation range; IPv4-mapped forms are unwrapped first. */
+function isPublicV6(ip: string): boolean {
+  const first = ip.charCodeAt(0);
+  // '2' or '3' as the first of four hex digits: 2000::/3. Shorter first groups ("2::") are not.
+  if (first !== 0x32 && first !== 0x33) return false;
+  if (ip.indexOf(':') !== 4) return false;
+  return !ip.toLowerCase().startsWith('2001:db8:');
 }
 
 /**
@@ -54,8 +67,9 @@ export function publicAddress(ip: string): string | null {
   let address = ip;
   if (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4) address = address.slice(7);
   const version = isIP(address);
-  if (version === 0) return null;
-  return NOT_PUBLIC.check(address, version === 4 ? 'ipv4' : 'ipv6') ? null : address;
+  if (version === 4) return isPublicV4(address) ? address : null;
+  if (version === 6) return isPublicV6(address) ? address : null;
+  return null;
 }
 
 /** The record layouts Pulse reads: ip-location-db's, and MaxMind's GeoLite2/GeoIP2 Country. */
@@ -87,9 +101,17 @@ const opened = new Map<string, Promise<Reader<Response>>>();
 
 /**
  * Opens an mmdb file once per process (tests build many apps; the file is ~8 MB) and answers
- * lookups from it. A missing or unreadable file is a CountryDatabaseError saying why.
+ * lookups from it, remembered per address. A missing or unreadable file is a CountryDatabaseError
+ * saying why.
  */
 export async function openCountryLookup(path: string = BUNDLED_COUNTRY_DB, cacheSize = 10_000): Promise<CountryLookup> {
+  return cachedCountries(await openCountryReader(path), cacheSize);
+}
+
+/** The database's answer for a public address (see publicAddress), without Pulse's cache. */
+export async function openCountryReader(
+  path: string = BUNDLED_COUNTRY_DB,
+): Promise<(address: string) => string | null> {
   let reader = opened.get(path);
   if (!reader) {
     // maxmind's LRU keeps decoded records by their place in the file: a country database has a
@@ -105,24 +127,31 @@ export async function openCountryLookup(path: string = BUNDLED_COUNTRY_DB, cache
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not a readable mmdb file';
     throw new CountryDatabaseError(`${path}: ${why}`);
   }
-  return cachedCountries((address) => countryOfRecord(db.get(address) as CountryRecord | null), cacheSize);
+  return (address) => countryOfRecord(db.get(address) as CountryRecord | null);
 }
 
 /**
  * Visitors send many hits from one address in a short time, so answers are remembered per
- * address (bounded like the bot check's cache: forgotten all at once when full).
+ * address, in two generations: when the current map is full it becomes the previous one and a
+ * new one starts, so addresses still in use survive the turnover (at most 2 × limit entries).
  */
 export function cachedCountries(lookup: (address: string) => string | null, limit = 10_000): CountryLookup {
-  let seen = new Map<string, string | null>();
+  let current = new Map<string, string | null>();
+  let previous = new Map<string, string | null>();
   return {
     country(ip) {
-      let country = seen.get(ip);
+      let country = current.get(ip);
+      if (country !== undefined) return country;
+      country = previous.get(ip);
       if (country === undefined) {
         const address = publicAddress(ip);
         country = address === null ? null : lookup(address);
-        if (seen.size >= limit) seen = new Map();
-        seen.set(ip, country);
       }
+      if (current.size >= limit) {
+        previous = current;
+        current = new Map();
+      }
+      current.set(ip, country);
       return country;
     },
   };

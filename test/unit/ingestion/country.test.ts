@@ -37,6 +37,20 @@ describe('publicAddress', () => {
     expect(publicAddress('2001:4860:4860::8888')).toBe('2001:4860:4860::8888');
     expect(publicAddress('::ffff:10.0.0.1')).toBeNull();
     expect(publicAddress('2001:db8::1')).toBeNull();
+    // the edges of the ranges that are not public
+    expect(publicAddress('172.15.255.255')).toBe('172.15.255.255');
+    expect(publicAddress('172.16.0.0')).toBeNull();
+    expect(publicAddress('172.31.255.255')).toBeNull();
+    expect(publicAddress('172.32.0.0')).toBe('172.32.0.0');
+    expect(publicAddress('100.63.255.255')).toBe('100.63.255.255');
+    expect(publicAddress('100.127.255.255')).toBeNull();
+    expect(publicAddress('223.255.255.255')).toBe('223.255.255.255');
+    expect(publicAddress('224.0.0.1')).toBeNull();
+    expect(publicAddress('255.255.255.255')).toBeNull();
+    expect(publicAddress('0.1.2.3')).toBeNull();
+    expect(publicAddress('::')).toBeNull();
+    expect(publicAddress('2A00:1450::1')).toBe('2A00:1450::1');
+    expect(publicAddress('fe80::1%eth0')).toBeNull();
   });
 });
 
