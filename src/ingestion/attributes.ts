@@ -5,7 +5,7 @@
 import Bowser from 'bowser';
 import { DEVICES } from '../core/event.js';
 import type { CountryLookup } from './country.js';
-import type { Step } from './pipeline.js';
+import type { HitContext, Step } from './pipeline.js';
 
 /** A host as a source: lower-case, without a trailing dot or a leading "www."; null when nothing is left. */
 export function sourceHost(hostname: string): string | null {
@@ -15,22 +15,32 @@ export function sourceHost(hostname: string): string | null {
   return host === '' ? null : host;
 }
 
+/** The URL, or null when it is none (one parse: URL.canParse and then new URL would be two). */
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The source of a referrer URL: its host as sourceHost gives it; null for no referrer ("", what
  * document.referrer is for a direct visit); undefined when it is not an absolute http(s) URL.
+ * (Not cached, unlike the User-Agent: a cache would hold whole referrers, paths and queries.)
  */
 export function referrerSource(referrer: string): string | null | undefined {
   if (referrer === '') return null;
-  if (!URL.canParse(referrer)) return undefined;
-  const url = new URL(referrer);
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return undefined;
+  const url = parseUrl(referrer);
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return undefined;
   return sourceHost(url.hostname);
 }
 
 /** The host of the page a hit came from (an Origin or Referer header), as a source; null when unknown. */
 export function pageHost(header: string | undefined): string | null {
-  if (!header || !URL.canParse(header)) return null;
-  return sourceHost(new URL(header).hostname);
+  if (!header) return null;
+  const url = parseUrl(header);
+  return url === null ? null : sourceHost(url.hostname);
 }
 
 export interface UserAgentAttributes {
@@ -78,22 +88,43 @@ export interface AttributeSources {
   countries: CountryLookup;
 }
 
+/** What one request's hit gives every event it carries: worked out once per hit, on first use. */
+interface HitAttributes {
+  hit: HitContext | null;
+  page: string | null | undefined;
+  userAgent: UserAgentAttributes | undefined;
+  country: string | null | undefined;
+}
+
 /**
  * The pipeline step. A referrer on the page's own host is no source (an internal link); browser,
  * OS and device are derived together unless the event names any of them, the country unless the
- * event names one.
+ * event names one. A batch shares one hit, so its answers are worked out once per request.
  */
 export function deriveAttributes({ userAgent, countries }: AttributeSources): Step {
+  const last: HitAttributes = { hit: null, page: undefined, userAgent: undefined, country: undefined };
   return (event, hit) => {
-    const derived = { ...event };
-    if (derived.source != null && derived.source === pageHost(hit.page)) derived.source = null;
-    if (derived.browser == null && derived.os == null && derived.device == null) {
-      const ua = userAgent(hit.userAgent);
-      derived.browser = ua.browser;
-      derived.os = ua.os;
-      derived.device = ua.device;
+    if (last.hit !== hit) {
+      last.hit = hit;
+      last.page = undefined;
+      last.userAgent = undefined;
+      last.country = undefined;
     }
-    derived.country ??= countries.country(hit.ip);
+    const derived = { ...event };
+    if (derived.source != null) {
+      if (last.page === undefined) last.page = pageHost(hit.page);
+      if (derived.source === last.page) derived.source = null;
+    }
+    if (derived.browser == null && derived.os == null && derived.device == null) {
+      last.userAgent ??= userAgent(hit.userAgent);
+      derived.browser = last.userAgent.browser;
+      derived.os = last.userAgent.os;
+      derived.device = last.userAgent.device;
+    }
+    if (derived.country == null) {
+      if (last.country === undefined) last.country = countries.country(hit.ip);
+      derived.country = last.country;
+    }
     return derived;
   };
 }
