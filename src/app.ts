@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { WebSocketServer } from 'ws';
-import type { Config } from './config.js';
+import { type Config, ConfigError } from './config.js';
 import { isAuthorized, type PulseContext, type Services } from './context.js';
 import type { EventRecord } from './core/event.js';
 import { zoneToday } from './core/zone.js';
@@ -14,6 +14,7 @@ import { createParseCaches } from './graphql-cache.js';
 import { DASHBOARD_ASSET_PREFIX, DASHBOARD_DIR, handleDashboard, loadDashboard } from './http/dashboard.js';
 import { createGraphQLFastPath, fastPathApplies, type GraphQLFastPath } from './http/graphql-fast.js';
 import { handleHealth, handleReady } from './http/health.js';
+import { hitOf, hitOfFetch } from './http/hit.js';
 import { handleMetrics } from './http/metrics.js';
 import { handlePixel } from './http/pixel.js';
 import { RateLimitGuard } from './http/rate-limit.js';
@@ -21,6 +22,8 @@ import { sendError, sendJson } from './http/respond.js';
 import { handleEvent, handleStats } from './http/rest.js';
 import { createTrackerRoute } from './http/tracker.js';
 import { attachGraphQLWebSocket } from './http/websocket.js';
+import { cachedUserAgents, deriveAttributes } from './ingestion/attributes.js';
+import { CountryDatabaseError, type CountryLookup, openCountryLookup } from './ingestion/country.js';
 import { EventIds } from './ingestion/event-ids.js';
 import { Flusher } from './ingestion/flusher.js';
 import { Ingest } from './ingestion/ingest.js';
@@ -108,7 +111,12 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   await visitors.start();
   const bots: BotCount = { bots: 0 };
   const ids = await EventIds.start(() => storage.claimInstance());
-  const ingest = new Ingest(buffer, flusher, ids, [dropBots(bots), deriveVisitorId(visitors)]);
+  const countries = await openCountries(config.PULSE_GEOIP_DB);
+  const ingest = new Ingest(buffer, flusher, ids, [
+    dropBots(bots),
+    deriveVisitorId(visitors),
+    deriveAttributes({ userAgent: cachedUserAgents(), countries }),
+  ]);
   ingest.allowedSites = config.PULSE_ALLOWED_SITES.length > 0 ? new Set(config.PULSE_ALLOWED_SITES) : null;
   metrics?.bind({ ingest, flusher, buffer, bots, live, changeFeed });
   const rateLimit = RateLimitGuard.fromConfig(config, () => ingest.refused.rate_limited++);
@@ -164,9 +172,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       ...(config.PULSE_CSRF_PREVENTION ? [useCSRFPrevention()] : []),
     ],
     // HTTP requests carry a Fetch Request; graphql-ws and the fast path set `authorized` themselves.
-    context: ({ request }: { request?: Request }) => ({
+    // `req`: the node request (Yoga's node adapter, the fast path, a WebSocket's upgrade request).
+    context: ({ request, req }: { request?: Request; req?: IncomingMessage }) => ({
       pulse: services,
       authorized: isAuthorized(config.PULSE_API_KEYS, request?.headers.get('authorization')),
+      hit: () =>
+        req
+          ? hitOf(req, { trustedProxies: config.PULSE_TRUST_PROXY, anonymousVisitor: false, page: 'origin' })
+          : hitOfFetch(request),
     }),
   });
 
@@ -277,6 +290,18 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     attachWebSocket,
     stop,
   };
+}
+
+/** The country database: PULSE_GEOIP_DB's file, else the bundled one; a file that is no database stops the start. */
+async function openCountries(path: string | undefined): Promise<CountryLookup> {
+  try {
+    return await openCountryLookup(path);
+  } catch (error) {
+    if (error instanceof CountryDatabaseError && path !== undefined) {
+      throw new ConfigError(`Invalid configuration: PULSE_GEOIP_DB: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** With REDIS_URL: other instances' flushes reach this instance's liveStats subscribers. */

@@ -1,4 +1,5 @@
 // Server configuration: the environment (and an optional .env file) parsed with zod, once, at start.
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { backendOfUrl, DEFAULT_DATABASE_URL } from './db-url.js';
 
@@ -75,6 +76,14 @@ const envSchema = z.object({
   PULSE_RATE_LIMIT_BURST: int(1, 10_000_000).optional(),
   PULSE_RATE_LIMIT_LOOPBACK: bool.default(false),
   PULSE_TRUST_PROXY: proxyHops.default(0),
+  /** a MaxMind .mmdb country database (GeoLite2-Country, GeoIP2-Country); unset: the bundled DB-IP Lite */
+  PULSE_GEOIP_DB: z
+    .string()
+    .trim()
+    .refine((path) => existsSync(path) && statSync(path).isFile(), {
+      message: 'must name an existing .mmdb file (a MaxMind country database)',
+    })
+    .optional(),
   PULSE_METRICS: bool.default(true),
   PULSE_DB_BUSY_TIMEOUT_MS: int(0, 60_000).default(1000),
   PULSE_FLUSH_BACKOFF_MS: int(1, 60_000).default(50),

@@ -1,6 +1,7 @@
 // What resolvers and routes get: the services of one running Pulse, and who is asking.
 import type { Config } from './config.js';
 import type { Ingest } from './ingestion/ingest.js';
+import type { HitContext } from './ingestion/pipeline.js';
 import type { LiveStats } from './live/live-stats.js';
 import type { BreakdownQuery, BreakdownRow } from './stats/breakdown.js';
 import type { EventTypeCount } from './stats/event-types.js';
@@ -24,6 +25,8 @@ export interface PulseContext {
   pulse: Services;
   /** false when PULSE_API_KEYS is set and the request carries none of the keys */
   authorized: boolean;
+  /** the request behind an ingestion call (address, User-Agent, page), built when first asked */
+  hit?: () => HitContext;
 }
 
 /** Checks an `Authorization: Bearer <key>` value against the configured keys (none set: open). */

@@ -1,10 +1,11 @@
 // GET /pixel.gif: tracking without JavaScript. Query parameters become an event (defaults:
-// event_type page_view, path from the Referer, timestamp now) validated like every other event.
+// event_type page_view, path and UTM parameters from the Referer, timestamp now) validated like
+// every other event.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../context.js';
 import { InputError, PulseError } from '../errors.js';
 import { validateEvent } from '../ingestion/request.js';
-import { clientIp } from './client-ip.js';
+import { hitOf } from './hit.js';
 import { methodNotAllowed, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
@@ -17,12 +18,25 @@ const GIF_HEADERS = {
   'cache-control': 'no-store, max-age=0',
 };
 
-function refererPath(referer: string | undefined): string | undefined {
-  if (!referer) return undefined;
-  try {
-    return new URL(referer).pathname;
-  } catch {
-    return undefined;
+const UTM_PARAMS = [
+  ['utm_source', 'utmSource'],
+  ['utm_medium', 'utmMedium'],
+  ['utm_campaign', 'utmCampaign'],
+] as const;
+
+/**
+ * Defaults from the page's URL (the Referer header): the path, and each UTM parameter the query
+ * does not carry. A page URL's UTM value is the visitor's link, not the caller's input: an
+ * over-long one is cut to the 256 characters EventInput allows rather than refusing the hit.
+ */
+function pageDefaults(raw: Record<string, unknown>, referer: string | undefined): void {
+  if (!referer || !URL.canParse(referer)) return;
+  const page = new URL(referer);
+  raw.path ??= page.pathname;
+  if (page.search === '') return;
+  for (const [param, field] of UTM_PARAMS) {
+    const value = page.searchParams.get(param);
+    if (value) raw[field] ??= value.slice(0, 256);
   }
 }
 
@@ -40,7 +54,7 @@ export function handlePixel(
   // An empty parameter (`path=`) counts as absent, so its default applies.
   const raw = eventFromSnake(Object.fromEntries([...query].filter(([, v]) => v !== '')));
   raw.eventType ??= 'page_view';
-  raw.path ??= refererPath(req.headers.referer);
+  pageDefaults(raw, req.headers.referer);
   raw.timestamp ??= new Date(now).toISOString();
   const valid = validateEvent(raw);
   if (!valid.ok) {
@@ -57,11 +71,10 @@ export function handlePixel(
     return;
   }
   try {
-    services.ingest.submit([valid.value], {
-      ip: clientIp(req, services.config.PULSE_TRUST_PROXY),
-      userAgent: req.headers['user-agent'] ?? '',
-      anonymousVisitor: true,
-    });
+    services.ingest.submit(
+      [valid.value],
+      hitOf(req, { trustedProxies: services.config.PULSE_TRUST_PROXY, anonymousVisitor: true, page: 'referer' }),
+    );
   } catch (error) {
     if (!(error instanceof PulseError)) throw error;
     sendError(res, error);

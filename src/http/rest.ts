@@ -8,7 +8,7 @@ import { InputError, PulseError, unauthenticated } from '../errors.js';
 import { parseDate, siteIdProblem, validateEvent } from '../ingestion/request.js';
 import { dayOf } from '../stats/scope.js';
 import { type ScopeFieldNames, scopeFromInput } from '../stats/scope-input.js';
-import { clientIp } from './client-ip.js';
+import { hitOf } from './hit.js';
 import { BodyTooLargeError, methodNotAllowed, readBody, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
@@ -84,12 +84,16 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
   try {
     // A text/plain body is what navigator.sendBeacon sends: a browser hit, which gets an anonymous
     // visitor id when it has no user_id and is dropped when a bot sent it. JSON bodies (the seed's
-    // curl, server code) are stored as sent, as the seed did.
-    services.ingest.submit([valid.value], {
-      ip: clientIp(req, services.config.PULSE_TRUST_PROXY),
-      userAgent: req.headers['user-agent'] ?? '',
-      anonymousVisitor: isBeacon(req.headers['content-type']),
-    });
+    // curl, server code) keep their user_id as sent, as the seed did. Both get the attributes the
+    // body does not carry derived from the request (ingestion/attributes.ts).
+    services.ingest.submit(
+      [valid.value],
+      hitOf(req, {
+        trustedProxies: services.config.PULSE_TRUST_PROXY,
+        anonymousVisitor: isBeacon(req.headers['content-type']),
+        page: 'origin',
+      }),
+    );
   } catch (error) {
     if (error instanceof PulseError) return sendError(res, error);
     throw error;

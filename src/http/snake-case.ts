@@ -8,6 +8,15 @@ const TO_CAMEL: Record<string, string> = {
   user_id: 'userId',
   timestamp: 'timestamp',
   event_id: 'eventId',
+  referrer: 'referrer',
+  utm_source: 'utmSource',
+  utm_medium: 'utmMedium',
+  utm_campaign: 'utmCampaign',
+  // for callers relaying a browser's hit; otherwise derived (docs/api.md, "Derived on arrival")
+  browser: 'browser',
+  os: 'os',
+  device: 'device',
+  country: 'country',
 };
 const TO_SNAKE: Record<string, string> = Object.fromEntries(Object.entries(TO_CAMEL).map(([s, c]) => [c, s]));
 

@@ -6,11 +6,18 @@ import type { VisitorIds } from './visitor-id.js';
 
 /** What an adapter knows about the hit beyond the event itself. */
 export interface HitContext {
+  /** the client address (never stored or logged; ingestion/country.ts reads it) */
   ip: string;
   userAgent: string;
   /**
+   * The URL of the page the hit came from, when known (the pixel's Referer header; the Origin,
+   * else Referer header of other requests): a referrer on its host is no source.
+   */
+  page?: string;
+  /**
    * A browser hit (pixel, sendBeacon): an event without userId gets an anonymous visitor id, and
-   * a bot User-Agent drops the event. Not set for server-side calls (GraphQL, JSON POST /event).
+   * a bot User-Agent drops the event. Not set for server-side calls (GraphQL, JSON POST /event),
+   * whose attributes are still derived (ingestion/attributes.ts).
    */
   anonymousVisitor: boolean;
 }

@@ -49,6 +49,13 @@ if (script) {
       path: (options?.path || currentPath()).slice(0, 2048),
       timestamp: new Date().toISOString(),
     } as Record<string, string>;
+    // Where the visitor came from: the server keeps only the referrer's host (docs/tracker.md).
+    if (d.referrer) event.referrer = d.referrer.slice(0, 2048);
+    const query = new URLSearchParams(loc.search);
+    for (const name of ['utm_source', 'utm_medium', 'utm_campaign']) {
+      const value = query.get(name);
+      if (value) event[name] = value.slice(0, 256);
+    }
     const body = JSON.stringify(event);
     const url = `${api}/event`;
     // sendBeacon sends text/plain and survives the page unloading; false means it was not queued.

@@ -14,6 +14,9 @@ describe('a bad configuration value', () => {
   it.each([
     ['PORT', 'abc'],
     ['PULSE_FLUSH_INTERVAL_MS', '0'],
+    ['PULSE_GEOIP_DB', '/nonexistent/GeoLite2-Country.mmdb'],
+    // a file, but no MaxMind database
+    ['PULSE_GEOIP_DB', 'package.json'],
   ])('%s=%s stops the start with a message naming the variable', async (name, value) => {
     const result = await runServerToExit({ DATABASE_URL: freshDatabase().url, [name]: value });
     expect(result.timedOut, `the server kept running:\n${result.stdout}${result.stderr}`).toBe(false);

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP_UA, launchChromium } from '../helpers/browser.js';
@@ -99,6 +100,10 @@ interface VisitOptions {
   initScript?: () => void;
   /** the page origin (default pagesUrl, on 127.0.0.1) */
   origin?: string;
+  /** more query parameters of the page URL, e.g. "utm_source=x" */
+  query?: string;
+  /** the page the visitor came from (document.referrer) */
+  referer?: string;
 }
 
 /**
@@ -109,7 +114,7 @@ async function visit(
   name: string,
   body: string,
   path = '/',
-  { initScript, origin = pagesUrl }: VisitOptions = {},
+  { initScript, origin = pagesUrl, query, referer }: VisitOptions = {},
 ): Promise<Visit> {
   pageHtml.set(name, pageDocument(name, body));
   const context = await browser.newContext({ userAgent: DESKTOP_UA });
@@ -132,7 +137,7 @@ async function visit(
     });
   });
   const [pathname, hash = ''] = path.split('#');
-  await page.goto(`${origin}${pathname}?t=${name}${hash ? `#${hash}` : ''}`);
+  await page.goto(`${origin}${pathname}?t=${name}${query ? `&${query}` : ''}${hash ? `#${hash}` : ''}`, { referer });
   return { context, page, sent, errors };
 }
 
@@ -291,6 +296,50 @@ describe('pulse.js on a page of another origin', () => {
     expect(await v.context.cookies()).toEqual([]);
     await leave(v);
   }, 60_000);
+
+  it.each([
+    ['sendBeacon', undefined],
+    [
+      'the pixel',
+      () => {
+        // biome-ignore lint/suspicious/noExplicitAny: removing built-ins the DOM types declare
+        delete (Navigator.prototype as any).sendBeacon;
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+        (window as any).fetch = undefined;
+      },
+    ],
+  ])(
+    "sends the referrer and the page's UTM parameters (by %s); the server keeps the host only",
+    async (how, initScript) => {
+      const site = `tracker-attrs-${how === 'sendBeacon' ? 'beacon' : 'pixel'}`;
+      const v = await visit(site, snippet({ site, 'include-localhost': true }), '/landing', {
+        initScript,
+        query: 'utm_source=newsletter&utm_medium=email&utm_campaign=spring&other=1',
+        referer: 'https://www.search.example/results?q=secret+words',
+      });
+      await statsOnceStored(site, 1);
+      const db = new Database(file.dbPath, { readonly: true });
+      const rows = db
+        .prepare(
+          'SELECT source, utm_source, utm_medium, utm_campaign, browser, os, device FROM events WHERE site_id = ?',
+        )
+        .all(site);
+      db.close();
+      expect(rows).toEqual([
+        {
+          source: 'search.example',
+          utm_source: 'newsletter',
+          utm_medium: 'email',
+          utm_campaign: 'spring',
+          browser: 'Chrome',
+          os: 'Linux',
+          device: 'desktop',
+        },
+      ]);
+      await leave(v);
+    },
+    60_000,
+  );
 
   it('counts hash changes as navigation with data-hash', async () => {
     const site = 'tracker-hash';

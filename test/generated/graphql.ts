@@ -25,18 +25,34 @@ export type Dimension =
 
 /** One analytics event. */
 export type EventInput = {
+  /** 1-64 characters, e.g. "Chrome": for callers relaying a browser's hit; otherwise derived from the User-Agent */
+  browser?: string | null | undefined;
+  /** ISO 3166-1 alpha-2 code, either case (stored upper-case): for callers relaying a browser's hit; otherwise derived from the client address */
+  country?: string | null | undefined;
+  /** "desktop", "mobile" or "tablet": for callers relaying a browser's hit; otherwise derived from the User-Agent */
+  device?: string | null | undefined;
   /** optional, 1-128 characters: the client's id for this event; a retry with the same eventId for the same site is stored once */
   eventId?: string | null | undefined;
   /** 1-64 characters, e.g. "page_view" */
   eventType: string;
+  /** 1-64 characters, e.g. "Windows": for callers relaying a browser's hit; otherwise derived from the User-Agent */
+  os?: string | null | undefined;
   /** at most 2048 characters, starting with "/" */
   path?: string | null | undefined;
+  /** the page the visitor came from: an absolute http(s) URL, at most 2048 characters; only its host is kept (the SOURCE dimension), and a referrer on the page's own host counts as none */
+  referrer?: string | null | undefined;
   /** 1-128 characters of [A-Za-z0-9._:-] */
   siteId: string;
   /** when the event happened */
   timestamp: string;
   /** 1-256 characters; counted by uniqueUsers */
   userId?: string | null | undefined;
+  /** 1-256 characters: the utm_campaign of the link the visitor followed */
+  utmCampaign?: string | null | undefined;
+  /** 1-256 characters: the utm_medium of the link the visitor followed */
+  utmMedium?: string | null | undefined;
+  /** 1-256 characters: the utm_source of the link the visitor followed */
+  utmSource?: string | null | undefined;
 };
 
 /** Only the events whose dimension has this value (null: none). Filters combine with AND. */

@@ -31,6 +31,8 @@ describe('loadConfig', () => {
     ['PULSE_FLUSH_BATCH_SIZE', '1.5'],
     ['LOG_LEVEL', 'verbose'],
     ['DATABASE_URL', 'mysql://pulse@db/pulse'],
+    ['PULSE_GEOIP_DB', '/nonexistent/GeoLite2-Country.mmdb'],
+    ['PULSE_GEOIP_DB', 'src'],
   ])('rejects %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));

@@ -16,8 +16,8 @@
 // busiest site's 30 days: 49 ms with COUNT(DISTINCT), 4.8 ms with this sum).
 
 import { PAGE_VIEW } from '../../core/event.js';
-import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
 import { DIMENSION_COLUMN } from '../../core/stats.js';
+import { DAY_MS, HOUR_MS, NO_PREVIOUS_DAY } from '../../core/time.js';
 import { ATTRIBUTE_DIMENSIONS, attributeValueSql, DIMS_TABLE_SQL, EVENT_COLUMNS } from '../columns.js';
 
 export { EVENT_COLUMNS };
@@ -90,7 +90,9 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
   // Every event once per attribute dimension, grouped once; the hourly and daily rows from that.
   `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
       ${ATTRIBUTE_DIMENSIONS.map(
-        (d) => `SELECT site_id, '${d}', ${HOUR_OF_TS}, coalesce(${DIMENSION_COLUMN[d]}, ''), count(*), sum(event_type = '${PAGE_VIEW}')
+        (
+          d,
+        ) => `SELECT site_id, '${d}', ${HOUR_OF_TS}, coalesce(${DIMENSION_COLUMN[d]}, ''), count(*), sum(event_type = '${PAGE_VIEW}')
         FROM ${FLUSH_EVENTS} GROUP BY 1, 3, 4`,
       ).join('\n      UNION ALL ')}`,
   `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)

@@ -18,7 +18,19 @@ describe('validateEvent', () => {
   it('turns a valid input into a record with epoch ms', () => {
     expect(validateEvent(good)).toEqual({
       ok: true,
-      value: { ...good, timestamp: Date.UTC(2025, 10, 15, 18, 30, 1), clientEventId: null },
+      value: {
+        ...good,
+        timestamp: Date.UTC(2025, 10, 15, 18, 30, 1),
+        clientEventId: null,
+        source: null,
+        utmSource: null,
+        utmMedium: null,
+        utmCampaign: null,
+        browser: null,
+        os: null,
+        device: null,
+        country: null,
+      },
     });
   });
 
@@ -47,6 +59,22 @@ describe('validateEvent', () => {
     ['timestamp', '2025-11-15', 'must be an ISO 8601 date-time with an offset or Z'],
     ['timestamp', 'yesterday', 'must be an ISO 8601 date-time with an offset or Z'],
     ['timestamp', '2025-13-40T00:00:00Z', 'must be an ISO 8601 date-time with an offset or Z'],
+    ['referrer', 'not a url', 'must be an absolute http(s) URL'],
+    ['referrer', '/relative/page', 'must be an absolute http(s) URL'],
+    ['referrer', 'ftp://files.example.com/x', 'must be an absolute http(s) URL'],
+    ['referrer', 'javascript:alert(1)', 'must be an absolute http(s) URL'],
+    ['referrer', `https://example.com/${'q'.repeat(2029)}`, 'must be at most 2048 characters'],
+    ['utmSource', '', 'must be 1-256 characters'],
+    ['utmSource', 's'.repeat(257), 'must be 1-256 characters'],
+    ['utmMedium', 'm'.repeat(257), 'must be 1-256 characters'],
+    ['utmCampaign', 'c'.repeat(257), 'must be 1-256 characters'],
+    ['browser', 'b'.repeat(65), 'must be 1-64 characters'],
+    ['os', '', 'must be 1-64 characters'],
+    ['device', 'phone', 'must be "desktop", "mobile" or "tablet"'],
+    ['device', 'Desktop', 'must be "desktop", "mobile" or "tablet"'],
+    ['country', 'USA', 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"'],
+    ['country', 'ZZ', 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"'],
+    ['country', 'U1', 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"'],
   ])('rejects %s = %j: %s', (field, value, message) => {
     const found = problems({ ...good, [field]: value });
     expect(found).toContainEqual({ field, message });
@@ -65,6 +93,43 @@ describe('validateEvent', () => {
     ).toEqual([]);
   });
 
+  it('keeps only the host of a referrer, lower-case and without "www."', () => {
+    const source = (referrer: string) => {
+      const v = validateEvent({ ...good, referrer });
+      return v.ok ? v.value.source : v.problems;
+    };
+    expect(source('https://www.Google.com/search?q=my+email%40example.com&token=secret')).toBe('google.com');
+    expect(source('http://news.ycombinator.com:8080/item?id=1#top')).toBe('news.ycombinator.com');
+    expect(source('https://www.example.org./')).toBe('example.org');
+    expect(source('https://wwwexample.com/')).toBe('wwwexample.com');
+    expect(source('https://user:password@blog.example.net/post')).toBe('blog.example.net');
+    // what document.referrer is for a direct visit: no source
+    expect(source('')).toBeNull();
+    expect(source(`https://example.com/${'q'.repeat(2028)}`)).toBe('example.com');
+  });
+
+  it('takes UTM values, relayed attributes and a country in either case (stored upper-case)', () => {
+    const v = validateEvent({
+      ...good,
+      utmSource: 'newsletter',
+      utmMedium: 'email',
+      utmCampaign: 'c'.repeat(256),
+      browser: 'Firefox',
+      os: 'Linux',
+      device: 'tablet',
+      country: 'de',
+    });
+    expect(v.ok && v.value).toMatchObject({
+      utmSource: 'newsletter',
+      utmMedium: 'email',
+      utmCampaign: 'c'.repeat(256),
+      browser: 'Firefox',
+      os: 'Linux',
+      device: 'tablet',
+      country: 'DE',
+    });
+  });
+
   it('names every missing or mistyped field', () => {
     const fields = problems({ path: 5 }).map((p) => p.field);
     expect(fields.sort()).toEqual(['eventType', 'path', 'siteId', 'timestamp']);
@@ -78,6 +143,11 @@ describe('validateEvents', () => {
     expect(validateEvents(Array(1000).fill(good)).ok).toBe(true);
     const bad = validateEvents([good, good, { ...good, path: 'x' }]);
     expect(bad).toEqual({ ok: false, problems: [{ field: 'inputs.2.path', message: 'must start with "/"' }] });
+    const badReferrer = validateEvents([good, { ...good, referrer: 'nope' }]);
+    expect(badReferrer).toEqual({
+      ok: false,
+      problems: [{ field: 'inputs.1.referrer', message: 'must be an absolute http(s) URL' }],
+    });
   });
 
   it('rejects empty and oversized batches', () => {
