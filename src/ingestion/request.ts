@@ -101,7 +101,7 @@ export const eventInputSchema = z.object({
  * event schema cost every event (~1-2 µs in a mixed batch on the development machine), most of
  * which carry none.
  */
-export const attributesSchema = z.object({
+const attributesSchema = z.object({
   referrer: referrerSchema,
   utmSource: text(256),
   utmMedium: text(256),

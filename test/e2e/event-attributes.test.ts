@@ -4,7 +4,9 @@
 // the forwarded address (PULSE_TRUST_PROXY); no address is stored or logged; bad values are
 // refused naming the field, and nothing of a bad batch is accepted.
 import Database from 'better-sqlite3';
+import { createClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { allStoredText, gql, RECORD_EVENT, RECORD_EVENTS, waitUntil } from '../helpers/e2e.js';
 import { serverForFile } from '../helpers/server.js';
 import {
@@ -239,6 +241,38 @@ describe('event attributes on the routes', () => {
         device: 'desktop',
         country: 'JP',
       },
+    ]);
+  });
+
+  it('recordEvent over WebSocket: the attributes of the connecting request', async () => {
+    const site = 'attr-websocket';
+    // The upgrade request carries the User-Agent and the forwarded address.
+    class ForwardedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: from(NL, CHROME_ANDROID_PHONE) });
+      }
+    }
+    const client = createClient({
+      url: file.server.wsUrl,
+      webSocketImpl: ForwardedWebSocket,
+      retryAttempts: 0,
+      lazy: true,
+    });
+    try {
+      const result = await client
+        .iterate({
+          query: RECORD_EVENT,
+          variables: {
+            input: { siteId: site, eventType: 'page_view', timestamp: TS, referrer: 'https://duckduckgo.com/' },
+          },
+        })
+        .next();
+      expect(result.value).toEqual({ data: { recordEvent: { accepted: true } } });
+    } finally {
+      await client.dispose();
+    }
+    expect(await storedRows(site, 1)).toEqual([
+      expect.objectContaining({ source: 'duckduckgo.com', browser: 'Chrome', device: 'mobile', country: 'NL' }),
     ]);
   });
 
