@@ -16,7 +16,7 @@ import {
   type StatsRange,
   TOP_PATHS,
 } from '../core/stats.js';
-import { HOUR_MS } from '../core/time.js';
+import { HOUR_MS, MAX_DAY, MIN_DAY } from '../core/time.js';
 import { isAttributeDimension } from './columns.js';
 import { closed, type Part, type Plan, plan } from './plan.js';
 import { type Count, mergeBuckets } from './rows.js';
@@ -131,7 +131,14 @@ function groupedStatement(
   const a = new Args();
   const s = a.add(site);
   const branches: string[] = [];
+  const [whole] = p.days;
+  const allTime = p.days.length === 1 && whole?.[1] === MIN_DAY && whole[2] === MAX_DAY;
+  if (allTime) {
+    // all time: one row a value (rollup_dims_total)
+    branches.push(`SELECT value, events, views FROM rollup_dims_total WHERE site_id = ${s} AND dim = ${a.add(by)}`);
+  }
   const rollup = (parts: Part[], unit: 'day' | 'hour') => {
+    if (allTime) return;
     if (parts.length === 0) return;
     const range = `r.site_id = ${s} AND r.${unit} >= p.lo AND r.${unit} < p.hi`;
     if (isAttributeDimension(by)) {

@@ -40,7 +40,8 @@ const ROLLUP_COUNTS = `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (S
   (SELECT count(*) FROM rollup_hourly_users) AS hourly_users, (SELECT count(*) FROM rollup_daily_users) AS daily_users,
   (SELECT count(*) FROM rollup_daily_uniques) AS daily_uniques, (SELECT count(*) FROM rollup_days) AS days,
   (SELECT count(*) FROM rollup_paths) AS paths, (SELECT count(*) FROM rollup_hours) AS hours,
-  (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily`;
+  (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily,
+  (SELECT count(*) FROM rollup_dims_total) AS dims_total`;
 
 export async function rebuildRollups(db: PgDb): Promise<RebuildResult | null> {
   const [oldest] = await queryRows<{ ts: string | number | null }>(db, 'SELECT min(timestamp) AS ts FROM events');

@@ -101,6 +101,14 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (site_id, dim, day, value) DO UPDATE
       SET events = rollup_dims_daily.events + excluded.events, views = rollup_dims_daily.views + excluded.views`,
+  `INSERT INTO rollup_dims_total (site_id, dim, value, events, views)
+    SELECT site_id, dim, value, sum(events), sum(views) FROM (
+      SELECT site_id, dim, value, events, views FROM flush_dims
+      UNION ALL SELECT site_id, 'PATH', coalesce(path, ''), 1, CASE WHEN event_type = '${PAGE_VIEW}' THEN 1 ELSE 0 END FROM flush_events
+      UNION ALL SELECT site_id, 'EVENT_TYPE', event_type, 1, CASE WHEN event_type = '${PAGE_VIEW}' THEN 1 ELSE 0 END FROM flush_events) t
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (site_id, dim, value) DO UPDATE
+      SET events = rollup_dims_total.events + excluded.events, views = rollup_dims_total.views + excluded.views`,
   `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
     SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM flush_events WHERE user_id IS NOT NULL ORDER BY 1, 2, 3
     ON CONFLICT DO NOTHING`,
@@ -160,6 +168,7 @@ export function rebuildSql(fromDay: number): string[] {
     `DELETE FROM rollup_hours WHERE hour >= ${fromHour}`,
     `DELETE FROM rollup_dims_hourly WHERE hour >= ${fromHour}`,
     `DELETE FROM rollup_dims_daily WHERE day >= ${fromDay}`,
+    'DELETE FROM rollup_dims_total',
     `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
       SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*)
       FROM events WHERE timestamp >= ${fromDay * DAY_MS} GROUP BY 1, 2, 3, 4`,
@@ -183,6 +192,12 @@ export function rebuildSql(fromDay: number): string[] {
     `INSERT INTO rollup_dims_daily (site_id, dim, day, value, events, views)
       SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views)
       FROM rollup_dims_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2, 3, 4`,
+    `INSERT INTO rollup_dims_total (site_id, dim, value, events, views)
+      SELECT site_id, dim, value, sum(events), sum(views) FROM rollup_dims_daily GROUP BY 1, 2, 3
+      UNION ALL SELECT site_id, 'PATH', path, sum(events), sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END)
+        FROM rollup_daily GROUP BY 1, 3
+      UNION ALL SELECT site_id, 'EVENT_TYPE', event_type, sum(events),
+        sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END) FROM rollup_daily GROUP BY 1, 3`,
     `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
       SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id
       FROM events WHERE user_id IS NOT NULL AND timestamp >= ${fromDay * DAY_MS}`,

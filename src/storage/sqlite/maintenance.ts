@@ -41,7 +41,8 @@ const ROLLUP_COUNTS = `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (S
   (SELECT count(*) FROM rollup_hourly_users) AS hourly_users, (SELECT count(*) FROM rollup_daily_users) AS daily_users,
   (SELECT count(*) FROM rollup_daily_uniques) AS daily_uniques, (SELECT count(*) FROM rollup_days) AS days,
   (SELECT count(*) FROM rollup_paths) AS paths, (SELECT count(*) FROM rollup_hours) AS hours,
-  (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily`;
+  (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily,
+  (SELECT count(*) FROM rollup_dims_total) AS dims_total`;
 
 /** One transaction: SQLite's single writer lock keeps concurrent flushes (of any process) out meanwhile. */
 export async function rebuildRollups(db: Db): Promise<RebuildResult | null> {

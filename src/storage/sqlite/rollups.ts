@@ -6,6 +6,8 @@
 //   rollup_hours                  events and page views per (site, UTC hour)
 //   rollup_dims_hourly, _daily    events and page views per (site, attribute dimension, UTC hour |
 //                                 day, value ('' for none)): breakdowns by SOURCE … COUNTRY
+//   rollup_dims_total             the same per (site, dimension, value) over all time, PATH and
+//                                 EVENT_TYPE included: all-time breakdowns
 //   rollup_hourly_users           the distinct users of each (site, hour)
 //   rollup_daily_users            the days each user was active on, per site
 //   rollup_daily_uniques          users per (site, day, previous active day)
@@ -32,10 +34,21 @@ const previousDay = (s: string, u: string, d: string) =>
   `coalesce((SELECT max(p.day) FROM rollup_daily_users p
      WHERE p.site_id = ${s} AND p.user_id = ${u} AND p.day < ${d}), ${NO_PREVIOUS_DAY})`;
 
+/**
+ * Per (site, dimension, value): the attribute dimensions from `dims` (rows of flush_dims), PATH
+ * and EVENT_TYPE from `paths` (rows of flush_paths).
+ */
+const DIMS_TOTAL_OF = (paths: string, dims: string) =>
+  `SELECT site_id, dim, value, sum(events) AS events, sum(views) AS views FROM ${dims} GROUP BY 1, 2, 3
+   UNION ALL SELECT site_id, 'PATH', path, sum(events), sum(${VIEWS_OF_PATHS}) FROM ${paths} GROUP BY 1, 3
+   UNION ALL SELECT site_id, 'EVENT_TYPE', event_type, sum(events), sum(${VIEWS_OF_PATHS}) FROM ${paths} GROUP BY 1, 3`;
+
 /** Per-flush scratch tables (TEMP: on the writer's connection only, never in the database file). */
 export const FLUSH_EVENTS = 'temp.flush_events';
 const NEW_DAYS = 'temp.flush_new_user_days';
 const FLUSH_DIMS = 'temp.flush_dims';
+const FLUSH_PATHS = 'temp.flush_paths';
+const VIEWS_OF_PATHS = `CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END`;
 const MOVED_DAYS = 'temp.flush_moved_user_days';
 
 /** The scratch tables, created once per connection. */
@@ -44,6 +57,8 @@ export const FLUSH_TABLES_SQL = [
     id INTEGER, site_id TEXT NOT NULL, event_type TEXT NOT NULL, path TEXT, user_id TEXT,
     timestamp INTEGER NOT NULL, client_event_id TEXT, source TEXT, utm_source TEXT, utm_medium TEXT,
     utm_campaign TEXT, browser TEXT, os TEXT, device TEXT, country TEXT)`,
+  `CREATE TEMP TABLE IF NOT EXISTS flush_paths (
+    site_id TEXT NOT NULL, hour INTEGER NOT NULL, event_type TEXT NOT NULL, path TEXT NOT NULL, events INTEGER NOT NULL)`,
   `CREATE TEMP TABLE IF NOT EXISTS flush_dims (
     site_id TEXT NOT NULL, dim TEXT NOT NULL, hour INTEGER NOT NULL, value TEXT NOT NULL,
     events INTEGER NOT NULL, views INTEGER NOT NULL)`,
@@ -67,27 +82,29 @@ export const FLUSH_TABLES_SQL = [
  * previous) to (later day, new previous). In live traffic days only ever come after, and nothing moves.
  */
 export const ROLLUP_NEW_EVENTS_SQL: string[] = [
-  `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
+  // The batch's counts per (site, hour, type, path), grouped once: the counters below read them.
+  `INSERT INTO ${FLUSH_PATHS} (site_id, hour, event_type, path, events)
       SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*) FROM ${FLUSH_EVENTS}
-      GROUP BY 1, 2, 3, 4
+      GROUP BY 1, 2, 3, 4`,
+  `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
+      SELECT site_id, hour, event_type, path, events FROM ${FLUSH_PATHS} WHERE true
       ON CONFLICT DO UPDATE SET events = events + excluded.events`,
   `INSERT INTO rollup_daily (site_id, day, event_type, path, events)
-      SELECT site_id, ${DAY_OF_TS}, event_type, coalesce(path, ''), count(*) FROM ${FLUSH_EVENTS}
+      SELECT site_id, ${DAY_OF_HOUR}, event_type, path, sum(events) FROM ${FLUSH_PATHS}
       GROUP BY 1, 2, 3, 4
       ON CONFLICT DO UPDATE SET events = events + excluded.events`,
   `INSERT INTO rollup_days (site_id, day, events, views)
-      SELECT site_id, ${DAY_OF_TS}, count(*), sum(event_type = '${PAGE_VIEW}') FROM ${FLUSH_EVENTS}
+      SELECT site_id, ${DAY_OF_HOUR}, sum(events), sum(${VIEWS_OF_PATHS}) FROM ${FLUSH_PATHS}
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
   `INSERT INTO rollup_paths (site_id, path, views)
-      SELECT site_id, path, count(*) FROM ${FLUSH_EVENTS} WHERE event_type = '${PAGE_VIEW}' AND path IS NOT NULL
+      SELECT site_id, path, sum(events) FROM ${FLUSH_PATHS} WHERE event_type = '${PAGE_VIEW}' AND path != ''
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET views = views + excluded.views`,
   `INSERT INTO rollup_hours (site_id, hour, events, views)
-      SELECT site_id, ${HOUR_OF_TS}, count(*), sum(event_type = '${PAGE_VIEW}') FROM ${FLUSH_EVENTS}
+      SELECT site_id, hour, sum(events), sum(${VIEWS_OF_PATHS}) FROM ${FLUSH_PATHS}
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
-  // Every event once per attribute dimension, grouped once; the hourly and daily rows from that.
   `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
       ${ATTRIBUTE_DIMENSIONS.map(
         (
@@ -102,7 +119,11 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
       SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views) FROM ${FLUSH_DIMS}
       GROUP BY 1, 2, 3, 4
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
+  `INSERT INTO rollup_dims_total (site_id, dim, value, events, views)
+      SELECT * FROM (${DIMS_TOTAL_OF(FLUSH_PATHS, FLUSH_DIMS)}) WHERE true
+      ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
   `DELETE FROM ${FLUSH_DIMS}`,
+  `DELETE FROM ${FLUSH_PATHS}`,
   `INSERT OR IGNORE INTO rollup_hourly_users (site_id, hour, user_id)
       SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id FROM ${FLUSH_EVENTS} WHERE user_id IS NOT NULL`,
   `INSERT INTO ${NEW_DAYS} (site_id, user_id, day)
@@ -157,6 +178,7 @@ export function rebuildSql(fromDay: number): string[] {
     `DELETE FROM rollup_hours WHERE hour >= ${fromHour}`,
     `DELETE FROM rollup_dims_hourly WHERE hour >= ${fromHour}`,
     `DELETE FROM rollup_dims_daily WHERE day >= ${fromDay}`,
+    'DELETE FROM rollup_dims_total',
     `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
       SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*)
       FROM events WHERE timestamp >= ${fromDay * DAY_MS} GROUP BY 1, 2, 3, 4`,
@@ -179,6 +201,13 @@ export function rebuildSql(fromDay: number): string[] {
     `INSERT INTO rollup_dims_daily (site_id, dim, day, value, events, views)
       SELECT site_id, dim, ${DAY_OF_HOUR}, value, sum(events), sum(views)
       FROM rollup_dims_hourly WHERE hour >= ${fromHour} GROUP BY 1, 2, 3, 4`,
+    // all time, as rollup_paths: from the daily rollups, the days kept before fromDay included
+    `INSERT INTO rollup_dims_total (site_id, dim, value, events, views)
+      SELECT site_id, dim, value, sum(events), sum(views) FROM rollup_dims_daily GROUP BY 1, 2, 3
+      UNION ALL SELECT site_id, 'PATH', path, sum(events), sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END)
+        FROM rollup_daily GROUP BY 1, 3
+      UNION ALL SELECT site_id, 'EVENT_TYPE', event_type, sum(events),
+        sum(CASE WHEN event_type = '${PAGE_VIEW}' THEN events ELSE 0 END) FROM rollup_daily GROUP BY 1, 3`,
     `INSERT INTO rollup_hourly_users (site_id, hour, user_id)
       SELECT DISTINCT site_id, ${HOUR_OF_TS}, user_id
       FROM events WHERE user_id IS NOT NULL AND timestamp >= ${fromDay * DAY_MS}`,

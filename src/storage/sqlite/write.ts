@@ -23,10 +23,14 @@ import { EVENT_COLUMNS, FLUSH_EVENTS, FLUSH_TABLES_SQL, ROLLUP_NEW_EVENTS_SQL } 
  */
 const TAKE_WRITE_LOCK = 'DELETE FROM pulse_instances WHERE 0';
 
-/** The batch into the scratch table, its rows as storage/batch.ts (eventsJson) writes them. */
+/**
+ * The batch into the scratch table, its rows as storage/batch.ts (eventsJson) writes them.
+ * json_extract(value, '$[i]') rather than value ->> i: 18 against 22 ms for 5000 rows of 15
+ * fields in plain better-sqlite3 (each extraction reads the row's JSON again; 7 fields took 8 ms).
+ */
 const LOAD_BATCH = `INSERT INTO ${FLUSH_EVENTS} (${EVENT_COLUMNS})
   SELECT ${EVENT_COLUMNS.split(', ')
-    .map((_, i) => `value ->> ${i}`)
+    .map((_, i) => `json_extract(value, '$[${i}]')`)
     .join(', ')} FROM json_each(?)`;
 
 /**

@@ -271,5 +271,5 @@ describeBackends('storage reads', (backend) => {
       ),
       { numRuns: 15 },
     );
-  }, 180_000);
+  }, 300_000);
 });

@@ -25,6 +25,7 @@ const TABLES: Record<string, string> = {
   rollup_hours: '1, 2',
   rollup_dims_hourly: '1, 2, 3, 4',
   rollup_dims_daily: '1, 2, 3, 4',
+  rollup_dims_total: '1, 2, 3',
 };
 const END = Date.UTC(2025, 10, 20);
 const DAY = 86_400_000;
