@@ -8,11 +8,9 @@ import type {
   BucketCounts,
   Dimension,
   EventTypeCount,
-  Interval,
   SiteSummary,
   SiteTotals,
   StatsRange,
-  StatsScope,
 } from '../core/stats.js';
 
 export type Backend = 'sqlite' | 'postgres';
@@ -61,17 +59,6 @@ export interface Storage {
     sortBy: BreakdownSort,
     withUsers: boolean,
   ): Promise<BreakdownRow[]>;
-  // The UTC-day reads the stats domain used before time zones and filters; removed once nothing
-  // calls them (the reads above answer everything they do).
-  /** @deprecated totals(range) */
-  siteTotals(scope: StatsScope): Promise<SiteTotals>;
-  /** @deprecated bounds(range) */
-  dayBounds(scope: StatsScope): Promise<[number, number] | null>;
-  /** @deprecated seriesCounts(range, edges) */
-  seriesCountsUtc(siteId: string, interval: Interval, first: number, last: number): Promise<BucketCounts[]>;
-  /** @deprecated eventTypes(range) */
-  eventTypesUtc(scope: StatsScope): Promise<EventTypeCount[]>;
-
   /** Every site with stored events, by siteId (byte order), with its event count and newest event. */
   sites(): Promise<SiteSummary[]>;
 

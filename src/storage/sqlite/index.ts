@@ -7,10 +7,8 @@ import type {
   BucketCounts,
   Dimension,
   EventTypeCount,
-  Interval,
   SiteTotals,
   StatsRange,
-  StatsScope,
 } from '../../core/stats.js';
 import type { Storage } from '../port.js';
 import { createReads } from '../reads.js';
@@ -42,18 +40,6 @@ export class SqliteStorage implements Storage {
     return this.writer.write(events);
   }
 
-  siteTotals(scope: StatsScope) {
-    return stats.siteTotals(this.db, scope);
-  }
-
-  dayBounds(scope: StatsScope) {
-    return stats.dayBounds(this.db, scope);
-  }
-
-  seriesCountsUtc(siteId: string, interval: Interval, first: number, last: number) {
-    return stats.seriesCounts(this.db, siteId, interval, first, last);
-  }
-
   totals(range: StatsRange): Promise<SiteTotals> {
     return this.reads.totals(range);
   }
@@ -78,10 +64,6 @@ export class SqliteStorage implements Storage {
     withUsers: boolean,
   ): Promise<BreakdownRow[]> {
     return this.reads.breakdown(range, by, limit, sortBy, withUsers);
-  }
-
-  eventTypesUtc(scope: StatsScope) {
-    return stats.eventTypes(this.db, scope);
   }
 
   sites() {
