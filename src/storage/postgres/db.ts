@@ -25,6 +25,7 @@ export async function openPostgres(url: string): Promise<PgDb> {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       // Pulse's reads are small: starting parallel workers cost more than the work (a 30-day
       // top paths of a time-zone range: 104 ms with two workers, ~10 ms of it work; docs/performance.md).
+      // An `options` parameter in DATABASE_URL takes precedence over this one (pg reads the URL last).
       options: '-c max_parallel_workers_per_gather=0',
     },
     // An idle connection dropped by a restarting server is replaced on next use: nothing to do.
