@@ -38,7 +38,11 @@ export interface Storage {
 
   /** Totals, unique users and top paths of a range. */
   totals(range: StatsRange): Promise<SiteTotals>;
-  /** Epoch ms of the first and the last event in the range; null when there are none. */
+  /**
+   * Epoch ms of the first and the last event in the range; null when there are none. Unfiltered,
+   * an hour whose raw events retention pruned still counts (from the rollups): its first or last
+   * instant stands for them.
+   */
   bounds(range: StatsRange): Promise<[number, number] | null>;
   /**
    * Counts per bucket: bucket i is [edges[i], edges[i + 1]) (edges ascending, within the range),

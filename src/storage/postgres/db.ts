@@ -19,7 +19,15 @@ const CONNECT_TIMEOUT_MS = 5000;
 
 export async function openPostgres(url: string): Promise<PgDb> {
   const factory = new PrismaPg(
-    { connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    {
+      connectionString: url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Pulse's reads are small: starting parallel workers cost more than the work (a 30-day
+      // top paths of a time-zone range: 104 ms with two workers, ~10 ms of it work; docs/performance.md).
+      // An `options` parameter in DATABASE_URL takes precedence over this one (pg reads the URL last).
+      options: '-c max_parallel_workers_per_gather=0',
+    },
     // An idle connection dropped by a restarting server is replaced on next use: nothing to do.
     { onPoolError: () => undefined, onConnectionError: () => undefined },
   );
@@ -100,7 +108,17 @@ export async function execute(db: PgDb, sql: string, ...args: unknown[]): Promis
 
 /** How the shared reads (storage/reads.ts) are written for PostgreSQL: byte order whatever the database's collation. */
 export const READ_DIALECT: Dialect = {
-  parts: (param) =>
-    `(SELECT (j ->> 0)::int AS b, (j ->> 1)::bigint AS lo, (j ->> 2)::bigint AS hi FROM jsonb_array_elements(${param}::jsonb) j)`,
+  parts: (parts) =>
+    `(VALUES ${parts
+      .map(([b, lo, hi], i) => {
+        // integers the planner computed (storage/plan.ts), never input text
+        if (![b, lo, hi].every(Number.isSafeInteger)) throw new Error('a part of a read is not an integer');
+        return i === 0 ? `(${b}, ${lo}::bigint, ${hi}::bigint)` : `(${b}, ${lo}, ${hi})`;
+      })
+      .join(', ')}) AS p (b, lo, hi)`,
+  // LATERAL, kept from being flattened (OFFSET 0): each part is one index range scan, where the
+  // planner otherwise scanned the site's whole index with the parts as the inner side.
+  join: (parts, table, alias, where) =>
+    `FROM ${parts} CROSS JOIN LATERAL (SELECT * FROM ${table} ${alias} WHERE ${where} OFFSET 0) ${alias}`,
   bytes: ' COLLATE "C"',
 };

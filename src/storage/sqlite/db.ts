@@ -77,7 +77,10 @@ export async function queryRows<T>(db: Db, sql: string, ...args: unknown[]): Pro
 
 /** How the shared reads (storage/reads.ts) are written for SQLite: text compares by its bytes already. */
 export const READ_DIALECT: Dialect = {
-  parts: (param) => `(SELECT value ->> 0 AS b, value ->> 1 AS lo, value ->> 2 AS hi FROM json_each(${param}))`,
+  parts: (parts, param) =>
+    `(SELECT value ->> 0 AS b, value ->> 1 AS lo, value ->> 2 AS hi FROM json_each(${param(JSON.stringify(parts))})) p`,
+  // CROSS JOIN: SQLite keeps the parts as the outer loop, each a range of the table's key
+  join: (parts, table, alias, where) => `FROM ${parts} CROSS JOIN ${table} ${alias} WHERE ${where}`,
   bytes: '',
 };
 
