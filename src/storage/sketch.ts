@@ -25,6 +25,11 @@ const SPARSE_M = 2 ** SPARSE_P;
 export const SPARSE_MAX = M / 4;
 /** The relative standard error of a dense estimate, 1.04 / sqrt(m). */
 export const STANDARD_ERROR = 1.04 / Math.sqrt(M);
+/**
+ * The bound docs/api.md states for a sketched count: within 3 standard errors (4.9%) of the true
+ * count, rounded down (so exact below 21 users; the sparse form is exact well past that).
+ */
+export const SKETCH_BOUND = 3 * STANDARD_ERROR;
 
 /** cyrb53's two lanes, both kept: [hi, lo] unsigned 32-bit. */
 export function hash64(s: string): [number, number] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Hll, M, SPARSE_MAX, STANDARD_ERROR } from '../../../src/storage/sketch.js';
+import { Hll, M, SKETCH_BOUND, SPARSE_MAX } from '../../../src/storage/sketch.js';
 
 /** The bound docs/api.md states: 3 standard errors (4.9%) of the estimate, or exact when sparse. */
-const BOUND = 3 * STANDARD_ERROR;
+const BOUND = SKETCH_BOUND;
 const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `user-${from + i}`);
 
 describe('HyperLogLog sketch', () => {
