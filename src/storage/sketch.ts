@@ -55,6 +55,12 @@ function sparsePair(hi: number, lo: number): number {
   return index * 64 + rank;
 }
 
+/** A user id's sparse pair (what add() adds). */
+export function pairOf(userId: string): number {
+  const [hi, lo] = hash64(userId);
+  return sparsePair(hi, lo);
+}
+
 /** A pair's dense register and rank (the same as hashing straight into the dense registers). */
 function denseOfPair(pair: number): [number, number] {
   const index25 = Math.floor(pair / 64);
@@ -74,8 +80,11 @@ export class Hll {
   }
 
   add(userId: string): this {
-    const [hi, lo] = hash64(userId);
-    const pair = sparsePair(hi, lo);
+    return this.addPair(pairOf(userId));
+  }
+
+  /** Adds a user by its pairOf(userId): hash once, add to many sketches. */
+  addPair(pair: number): this {
     if (this.registers) this.setRegister(pair);
     else {
       this.pending.push(pair);

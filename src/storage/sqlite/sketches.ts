@@ -8,12 +8,12 @@ import { sqliteError } from './db.js';
 
 const at = (i: number) => `json_extract(k.value, '$[${i}]')`;
 
-const readSql = (unit: SketchUnit) =>
+export const readSql = (unit: SketchUnit) =>
   `SELECT r.site_id AS site_id, r.dim AS dim, r.${unit} AS t, r.value AS value, r.users AS users
      FROM json_each(?) k CROSS JOIN ${SKETCH_TABLE[unit]} r
     WHERE r.site_id = ${at(0)} AND r.dim = ${at(1)} AND r.${unit} = ${at(2)} AND r.value = ${at(3)}`;
 
-const writeSql = (unit: SketchUnit) =>
+export const writeSql = (unit: SketchUnit) =>
   `INSERT INTO ${SKETCH_TABLE[unit]} (site_id, dim, ${unit}, value, users)
      SELECT ${at(0)}, ${at(1)}, ${at(2)}, ${at(3)}, ${at(4)} FROM json_each(?) k WHERE true
    ON CONFLICT DO UPDATE SET users = excluded.users`;
