@@ -102,7 +102,11 @@ export class Hll {
   /** Folds pending pairs into the sorted list (max rank per index), going dense past SPARSE_MAX. */
   private compact(): void {
     if (this.registers || this.pending.length === 0) return;
-    const all = (this.pairs as number[]).concat(this.pending).sort((a, b) => a - b);
+    const pairs = this.pairs as number[];
+    const all = new Uint32Array(pairs.length + this.pending.length);
+    all.set(pairs);
+    all.set(this.pending, pairs.length);
+    all.sort(); // numeric: a typed array
     this.pending = [];
     const out: number[] = [];
     for (const pair of all) {
