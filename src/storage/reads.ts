@@ -154,9 +154,15 @@ async function sketchedUsers(
   site: string,
   p: Plan,
   dim: Dimension,
-  value: string | undefined,
+  value: string | readonly string[] | undefined,
   filters: readonly StatsFilter[],
 ): Promise<Map<number, Map<string, Hll>>> {
+  const only = (a: Args, column: string) =>
+    value === undefined
+      ? ''
+      : typeof value === 'string'
+        ? ` AND ${column} = ${a.add(value)}`
+        : ` AND ${column} IN (${value.map((v) => a.add(v)).join(', ')})`;
   const out = new Map<number, Map<string, Hll>>();
   const at = (b: number, v: string) => {
     let values = out.get(b);
@@ -178,7 +184,7 @@ async function sketchedUsers(
   ] as const) {
     if (parts.length === 0) continue;
     const a = new Args();
-    const on = `u.site_id = ${a.add(site)} AND u.dim = ${a.add(dim)}${value === undefined ? '' : ` AND u.value = ${a.add(value)}`} AND u.${unit} >= p.lo AND u.${unit} < p.hi`;
+    const on = `u.site_id = ${a.add(site)} AND u.dim = ${a.add(dim)}${only(a, 'u.value')} AND u.${unit} >= p.lo AND u.${unit} < p.hi`;
     const table = unit === 'day' ? 'rollup_users_daily u' : 'rollup_users_hourly u';
     reads.push(
       read<{ b: Count; value: string; users: string }>(
@@ -192,7 +198,7 @@ async function sketchedUsers(
   if (p.raw.length > 0) {
     const a = new Args();
     const column = `coalesce(e.${DIMENSION_COLUMN[dim]}, '')`;
-    const where = `e.site_id = ${a.add(site)} AND e.timestamp >= p.lo AND e.timestamp < p.hi AND e.user_id IS NOT NULL${filterSql(a, filters)}`;
+    const where = `e.site_id = ${a.add(site)} AND e.timestamp >= p.lo AND e.timestamp < p.hi AND e.user_id IS NOT NULL${filterSql(a, filters)}${typeof value === 'string' ? '' : only(a, column)}`;
     reads.push(
       read<{ b: Count; value: string; user_id: string }>(
         `SELECT p.b AS b, ${column} AS value, e.user_id AS user_id ${from(d, a, p.raw, 'events e', where)}
@@ -420,10 +426,19 @@ export function createReads(d: Dialect, read: Read): Reads {
         // Unique users per row from the sketches (estimates, docs/api.md), the counts from the
         // rollups: every value's row, then sorted and cut here.
         const p = rangePlan(range);
-        const [rows, sketches] = await Promise.all([
-          run<Grouped>(read, groupedStatement(d, range.siteId, p, [], by, 'value', 1e9, false)),
-          sketchedUsers(d, read, range.siteId, p, by, undefined, []),
-        ]);
+        let rows: Grouped[];
+        let sketches: Map<number, Map<string, Hll>>;
+        if (sortBy === 'UNIQUE_USERS') {
+          [rows, sketches] = await Promise.all([
+            run<Grouped>(read, groupedStatement(d, range.siteId, p, [], by, 'value', 1e9, false)),
+            sketchedUsers(d, read, range.siteId, p, by, undefined, []),
+          ]);
+        } else {
+          // the rows the sort keeps, then the sketches of their values only
+          rows = await run<Grouped>(read, groupedStatement(d, range.siteId, p, [], by, SORT_COLUMN[sortBy], n, false));
+          const values = rows.map((r) => r.value);
+          sketches = values.length === 0 ? new Map() : await sketchedUsers(d, read, range.siteId, p, by, values, []);
+        }
         const perValue = sketches.get(0);
         const out = rows.map((r) => ({
           value: r.value,
