@@ -53,7 +53,10 @@ const BreakdownRowRef = builder.objectRef<BreakdownRow>('BreakdownRow').implemen
     }),
     views: t.exposeInt('views', { description: 'page_view events' }),
     events: t.exposeInt('events', { description: 'all events' }),
-    uniqueUsers: t.exposeInt('uniqueUsers', { description: 'distinct non-null userId (exact)' }),
+    uniqueUsers: t.exposeInt('uniqueUsers', {
+      description:
+        "distinct non-null userId among the row's events: without filters a HyperLogLog estimate within 4.9%, with filters exact (docs/api.md)",
+    }),
   }),
 });
 
@@ -75,7 +78,9 @@ const SeriesBucketRef = builder.objectRef<SeriesBucket>('StatsBucket').implement
     }),
     views: t.exposeInt('views', { description: 'page_view events' }),
     events: t.exposeInt('events', { description: 'all events' }),
-    uniqueUsers: t.exposeInt('uniqueUsers', { description: 'distinct non-null userId in the bucket' }),
+    uniqueUsers: t.exposeInt('uniqueUsers', {
+      description: 'distinct non-null userId in the bucket (under one filter a HyperLogLog estimate within 4.9%)',
+    }),
   }),
 });
 
@@ -106,7 +111,10 @@ const SiteStatsRef = builder.objectRef<SiteStats>('SiteStats').implement({
     }),
     to: t.expose('to', { type: 'Date', nullable: true, description: 'last day covered (of timeZone); null when open' }),
     totalViews: t.exposeInt('totalViews', { description: 'events with eventType "page_view"' }),
-    uniqueUsers: t.exposeInt('uniqueUsers', { description: 'distinct non-null userId over all events in scope' }),
+    uniqueUsers: t.exposeInt('uniqueUsers', {
+      description:
+        'distinct non-null userId over all events in scope (under one filter a HyperLogLog estimate within 4.9%)',
+    }),
     totalEvents: t.exposeInt('totalEvents', { description: 'all events in scope, any type' }),
     topPaths: t.expose('topPaths', {
       type: [PathViewsRef],

@@ -23,6 +23,7 @@ import { closed, type Part, type Plan, plan } from './plan.js';
 export type { Part };
 
 import { type Count, mergeBuckets } from './rows.js';
+import { Hll } from './sketch.js';
 
 export interface Dialect {
   /**
@@ -78,17 +79,48 @@ interface Statement {
   args: unknown[];
 }
 
+/**
+ * The rollup table a count of whole days or hours reads, and its condition: rollup_days/hours
+ * without filters; with ONE filter (the plan has rollup parts only then) the filter's rows of
+ * rollup_dims_daily/hourly (attribute dimensions) or rollup_daily/hourly (PATH, EVENT_TYPE).
+ */
+function countsTable(
+  a: Args,
+  unit: 'day' | 'hour',
+  filters: readonly StatsFilter[],
+): [table: string, on: string, views: string] {
+  const [f] = filters;
+  if (!f) return [unit === 'day' ? 'rollup_days r' : 'rollup_hours r', '', 'r.views'];
+  const value = a.add(f.value ?? '');
+  if (isAttributeDimension(f.dimension))
+    return [
+      unit === 'day' ? 'rollup_dims_daily r' : 'rollup_dims_hourly r',
+      ` AND r.dim = ${a.add(f.dimension)} AND r.value = ${value}`,
+      'r.views',
+    ];
+  const column = f.dimension === 'PATH' ? 'r.path' : 'r.event_type';
+  return [
+    unit === 'day' ? 'rollup_daily r' : 'rollup_hourly r',
+    ` AND ${column} = ${value}`,
+    `CASE WHEN r.event_type = '${PAGE_VIEW}' THEN r.events ELSE 0 END`,
+  ];
+}
+
 /** Events and views per bucket. */
 function countsStatement(d: Dialect, site: string, p: Plan, filters: readonly StatsFilter[]): Statement | null {
   const a = new Args();
   const s = a.add(site);
   const branches: string[] = [];
-  if (p.days.length > 0)
-    branches.push(`SELECT p.b AS b, sum(r.events) AS events, sum(r.views) AS views
-      ${from(d, a, p.days, 'rollup_days r', `r.site_id = ${s} AND r.day >= p.lo AND r.day < p.hi`)} GROUP BY p.b`);
-  if (p.hours.length > 0)
-    branches.push(`SELECT p.b AS b, sum(r.events) AS events, sum(r.views) AS views
-      ${from(d, a, p.hours, 'rollup_hours r', `r.site_id = ${s} AND r.hour >= p.lo AND r.hour < p.hi`)} GROUP BY p.b`);
+  for (const [parts, unit] of [
+    [p.days, 'day'],
+    [p.hours, 'hour'],
+  ] as const) {
+    if (parts.length === 0) continue;
+    const [table, on, views] = countsTable(a, unit, filters);
+    const where = `r.site_id = ${s}${on} AND r.${unit} >= p.lo AND r.${unit} < p.hi`;
+    branches.push(`SELECT p.b AS b, sum(r.events) AS events, sum(${views}) AS views
+      ${from(d, a, parts, table, where)} GROUP BY p.b`);
+  }
   if (p.raw.length > 0) {
     const where = `e.site_id = ${s} AND e.timestamp >= p.lo AND e.timestamp < p.hi${filterSql(a, filters)}`;
     branches.push(`SELECT p.b AS b, count(*) AS events, sum(${VIEW}) AS views
@@ -125,6 +157,86 @@ function usersStatement(d: Dialect, site: string, p: Plan, filters: readonly Sta
   const sql = `SELECT b AS bucket, sum(users) AS users FROM (${branches.join(' UNION ALL ')}) x GROUP BY b`;
   return { sql, args: a.list };
 }
+
+/**
+ * Unique users per bucket and value from the sketches (storage/sketch.ts): the HyperLogLogs of
+ * dimension `dim` (only `value`'s, when given) over the plan's whole days and hours, merged with
+ * the raw parts' user ids (of events matching `filters`). An estimate: docs/api.md gives its bound.
+ */
+async function sketchedUsers(
+  d: Dialect,
+  read: Read,
+  site: string,
+  p: Plan,
+  dim: Dimension,
+  value: string | readonly string[] | undefined,
+  filters: readonly StatsFilter[],
+): Promise<Map<number, Map<string, Hll>>> {
+  const only = (a: Args, column: string) =>
+    value === undefined
+      ? ''
+      : typeof value === 'string'
+        ? ` AND ${column} = ${a.add(value)}`
+        : ` AND ${column} IN (${value.map((v) => a.add(v)).join(', ')})`;
+  const out = new Map<number, Map<string, Hll>>();
+  const at = (b: number, v: string) => {
+    let values = out.get(b);
+    if (!values) {
+      values = new Map();
+      out.set(b, values);
+    }
+    let h = values.get(v);
+    if (!h) {
+      h = new Hll();
+      values.set(v, h);
+    }
+    return h;
+  };
+  const reads: Promise<void>[] = [];
+  for (const [parts, unit] of [
+    [p.days, 'day'],
+    [p.hours, 'hour'],
+  ] as const) {
+    if (parts.length === 0) continue;
+    const a = new Args();
+    const on = `u.site_id = ${a.add(site)} AND u.dim = ${a.add(dim)}${only(a, 'u.value')} AND u.${unit} >= p.lo AND u.${unit} < p.hi`;
+    const table = unit === 'day' ? 'rollup_users_daily u' : 'rollup_users_hourly u';
+    reads.push(
+      read<{ b: Count; value: string; users: string }>(
+        `SELECT p.b AS b, u.value AS value, u.users AS users ${from(d, a, parts, table, on)}`,
+        a.list,
+      ).then((rows) => {
+        for (const r of rows) at(Number(r.b), r.value).merge(Hll.decode(r.users));
+      }),
+    );
+  }
+  if (p.raw.length > 0) {
+    const a = new Args();
+    const column = `coalesce(e.${DIMENSION_COLUMN[dim]}, '')`;
+    const where = `e.site_id = ${a.add(site)} AND e.timestamp >= p.lo AND e.timestamp < p.hi AND e.user_id IS NOT NULL${filterSql(a, filters)}${typeof value === 'string' ? '' : only(a, column)}`;
+    reads.push(
+      read<{ b: Count; value: string; user_id: string }>(
+        `SELECT p.b AS b, ${column} AS value, e.user_id AS user_id ${from(d, a, p.raw, 'events e', where)}
+          GROUP BY p.b, ${column}, e.user_id`,
+        a.list,
+      ).then((rows) => {
+        for (const r of rows) at(Number(r.b), r.value).add(r.user_id);
+      }),
+    );
+  }
+  await Promise.all(reads);
+  return out;
+}
+
+/** Users per bucket of a range under one filter (sketchedUsers of the filter's value). */
+async function filteredUsers(d: Dialect, read: Read, site: string, p: Plan, filter: StatsFilter) {
+  const value = filter.value ?? '';
+  const byBucket = await sketchedUsers(d, read, site, p, filter.dimension, value, [filter]);
+  return [...byBucket].map(([bucket, values]) => ({ bucket, users: values.get(value)?.estimate() ?? 0 }));
+}
+
+/** Byte order (UTF-8) of two strings, as the databases order values. */
+const byteOrder = (x: string, y: string) => Buffer.compare(Buffer.from(x), Buffer.from(y));
 
 type Grouped = { value: string; events: Count; views: Count; users?: Count };
 
@@ -212,7 +324,11 @@ const run = async <T>(read: Read, statement: Statement | null): Promise<T[]> =>
   statement ? read<T>(statement.sql, statement.args) : [];
 
 export function createReads(d: Dialect, read: Read): Reads {
+  /** The plan of grouped reads (top paths, event types, breakdowns): from rollups without filters only. */
   const rangePlan = (range: StatsRange) => plan([closed(range.start, range.end)], range.filters.length === 0);
+  /** Totals and series: from rollups (and sketches for users) with at most one filter. */
+  const sketched = (range: StatsRange) => range.filters.length === 1;
+  const countsPlan = (buckets: [number, number][], range: StatsRange) => plan(buckets, range.filters.length <= 1);
 
   async function topPaths(range: StatsRange, p: Plan) {
     if (range.start === null && range.end === null && range.filters.length === 0) {
@@ -242,11 +358,14 @@ export function createReads(d: Dialect, read: Read): Reads {
 
   return {
     async totals(range) {
-      const p = rangePlan(range);
+      const p = countsPlan([closed(range.start, range.end)], range);
+      const [f] = range.filters;
       const [counts, users, paths] = await Promise.all([
         run<{ events: Count; views: Count }>(read, countsStatement(d, range.siteId, p, range.filters)),
-        run<{ users: Count }>(read, usersStatement(d, range.siteId, p, range.filters)),
-        topPaths(range, p),
+        f && sketched(range)
+          ? filteredUsers(d, read, range.siteId, p, f)
+          : run<{ users: Count }>(read, usersStatement(d, range.siteId, p, range.filters)),
+        topPaths(range, rangePlan(range)),
       ]);
       return {
         totalViews: Number(counts[0]?.views ?? 0),
@@ -296,10 +415,13 @@ export function createReads(d: Dialect, read: Read): Reads {
       const buckets: [number, number][] = [];
       for (let i = 0; i + 1 < edges.length; i++)
         buckets.push([Math.max(lo, edges[i] as number), Math.min(hi, edges[i + 1] as number)]);
-      const p = plan(buckets, range.filters.length === 0);
+      const p = countsPlan(buckets, range);
+      const [f] = range.filters;
       const [counts, users] = await Promise.all([
         run<{ bucket: number; events: Count; views: Count }>(read, countsStatement(d, range.siteId, p, range.filters)),
-        run<{ bucket: number; users: Count }>(read, usersStatement(d, range.siteId, p, range.filters)),
+        f && sketched(range)
+          ? filteredUsers(d, read, range.siteId, p, f)
+          : run<{ bucket: number; users: Count }>(read, usersStatement(d, range.siteId, p, range.filters)),
       ]);
       return mergeBuckets(counts, users).sort((x, y) => x.bucket - y.bucket);
     },
@@ -314,9 +436,40 @@ export function createReads(d: Dialect, read: Read): Reads {
 
     async breakdown(range, by, limit, sortBy, withUsers) {
       const users = withUsers || sortBy === 'UNIQUE_USERS';
-      // Unique users per row: exact over the raw events of the whole range (one part).
-      const p = users ? plan([closed(range.start, range.end)], false) : rangePlan(range);
       const n = Math.max(0, Math.min(Math.trunc(limit), 1e9));
+      if (users && range.filters.length === 0) {
+        // Unique users per row from the sketches (estimates, docs/api.md), the counts from the
+        // rollups: every value's row, then sorted and cut here.
+        const p = rangePlan(range);
+        let rows: Grouped[];
+        let sketches: Map<number, Map<string, Hll>>;
+        if (sortBy === 'UNIQUE_USERS') {
+          [rows, sketches] = await Promise.all([
+            run<Grouped>(read, groupedStatement(d, range.siteId, p, [], by, 'value', 1e9, false)),
+            sketchedUsers(d, read, range.siteId, p, by, undefined, []),
+          ]);
+        } else {
+          // the rows the sort keeps, then the sketches of their values only
+          rows = await run<Grouped>(read, groupedStatement(d, range.siteId, p, [], by, SORT_COLUMN[sortBy], n, false));
+          const values = rows.map((r) => r.value);
+          sketches = values.length === 0 ? new Map() : await sketchedUsers(d, read, range.siteId, p, by, values, []);
+        }
+        const perValue = sketches.get(0);
+        const out = rows.map((r) => ({
+          value: r.value,
+          views: Number(r.views ?? 0),
+          events: Number(r.events ?? 0),
+          uniqueUsers: perValue?.get(r.value)?.estimate() ?? 0,
+        }));
+        const key = sortBy === 'VIEWS' ? 'views' : sortBy === 'EVENTS' ? 'events' : 'uniqueUsers';
+        out.sort(
+          (x, y) =>
+            y[key] - x[key] || (x.value === '' ? 1 : 0) - (y.value === '' ? 1 : 0) || byteOrder(x.value, y.value),
+        );
+        return out.slice(0, n).map((r) => ({ ...r, value: r.value === '' ? null : r.value }));
+      }
+      // Unique users per row under filters: exact over the raw events of the whole range (one part).
+      const p = users ? plan([closed(range.start, range.end)], false) : rangePlan(range);
       const rows = await run<Grouped>(
         read,
         groupedStatement(d, range.siteId, p, range.filters, by, SORT_COLUMN[sortBy], n, users),

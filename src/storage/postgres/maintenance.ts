@@ -1,9 +1,13 @@
 // The rest of the port on PostgreSQL: visitor salts, retention, rollups:rebuild, instance numbers.
+
+import type { EventRecord } from '../../core/event.js';
 import { dayOf } from '../../core/time.js';
-import { sqlQuery } from '../driver.js';
+import { rowsOf, sqlQuery } from '../driver.js';
 import type { RebuildResult } from '../port.js';
-import { execute, inTransaction, type PgDb, queryRows } from './db.js';
+import { rebuildSketches, SKETCH_EVENT_COLUMNS } from '../sketches.js';
+import { execute, inTransaction, type PgDb, pgError, queryRows } from './db.js';
 import { rebuildSql } from './rollups.js';
+import { pgSketchStore } from './sketches.js';
 
 /** Race-free across instances: the first insert of a day wins, everyone reads the winner. */
 export async function ensureSalts(
@@ -41,7 +45,8 @@ const ROLLUP_COUNTS = `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (S
   (SELECT count(*) FROM rollup_daily_uniques) AS daily_uniques, (SELECT count(*) FROM rollup_days) AS days,
   (SELECT count(*) FROM rollup_paths) AS paths, (SELECT count(*) FROM rollup_hours) AS hours,
   (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily,
-  (SELECT count(*) FROM rollup_dims_total) AS dims_total`;
+  (SELECT count(*) FROM rollup_dims_total) AS dims_total,
+  (SELECT count(*) FROM rollup_users_hourly) AS users_hourly, (SELECT count(*) FROM rollup_users_daily) AS users_daily`;
 
 export async function rebuildRollups(db: PgDb): Promise<RebuildResult | null> {
   const [oldest] = await queryRows<{ ts: string | number | null }>(db, 'SELECT min(timestamp) AS ts FROM events');
@@ -49,6 +54,19 @@ export async function rebuildRollups(db: PgDb): Promise<RebuildResult | null> {
   const fromDay = dayOf(Number(oldest.ts));
   await inTransaction(db, async (tx) => {
     for (const sql of rebuildSql(fromDay)) await tx.executeRaw(sqlQuery(sql));
+    // the unique-user sketches (storage/sketches.ts): hashed in JS, a day at a time
+    await tx.executeRaw(sqlQuery(`DELETE FROM rollup_users_hourly WHERE hour >= ${fromDay * 24}`));
+    await tx.executeRaw(sqlQuery(`DELETE FROM rollup_users_daily WHERE day >= ${fromDay}`));
+    const [newest] = await rowsOf<{ ts: string | number }>(tx, pgError, 'SELECT max(timestamp) AS ts FROM events');
+    const eventsOf = (lo: number, hi: number) =>
+      rowsOf<EventRecord>(
+        tx,
+        pgError,
+        `SELECT ${SKETCH_EVENT_COLUMNS} FROM events WHERE user_id IS NOT NULL AND timestamp >= $1 AND timestamp < $2`,
+        lo,
+        hi,
+      );
+    await rebuildSketches(pgSketchStore(tx), eventsOf, fromDay, dayOf(Number(newest?.ts)));
   });
   const [counts] = await queryRows<Record<string, string | number>>(db, ROLLUP_COUNTS);
   return { fromDay, rows: Object.fromEntries(Object.entries(counts ?? {}).map(([k, v]) => [k, Number(v)])) };

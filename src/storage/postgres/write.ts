@@ -9,6 +9,7 @@ import { withoutRepeatedClientIds } from '../batch.js';
 import { sqlQuery } from '../driver.js';
 import { inTransaction, type PgDb } from './db.js';
 import { FLUSH_TABLES_SQL, INSERT_EVENTS_SQL, ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
+import { writePgSketches } from './sketches.js';
 
 export interface EventWriterOptions {
   /** maintain the rollup tables (default true; off only to measure their cost) */
@@ -55,6 +56,8 @@ export function createEventWriter(db: PgDb, { rollups = true }: EventWriterOptio
       await tx.executeRaw(sqlQuery(FLUSH_TABLES_SQL));
       await tx.executeRaw(insert);
       if (rollups) for (const sql of ROLLUP_NEW_EVENTS_SQL) await tx.executeRaw(sqlQuery(sql));
+      // the unique-user sketches (storage/postgres/sketches.ts), last, under the advisory lock
+      if (rollups) await writePgSketches(tx, batch);
     });
   };
 }

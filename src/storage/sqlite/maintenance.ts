@@ -1,10 +1,13 @@
 // The rest of the port on SQLite: visitor salts, retention, rollups:rebuild, instance numbers.
 
+import type { EventRecord } from '../../core/event.js';
 import { dayOf } from '../../core/time.js';
-import { sqlQuery } from '../driver.js';
+import { rowsOf, sqlQuery } from '../driver.js';
 import type { RebuildResult } from '../port.js';
-import { type Db, inTransaction, queryRows } from './db.js';
+import { rebuildSketches, SKETCH_EVENT_COLUMNS } from '../sketches.js';
+import { type Db, inTransaction, queryRows, sqliteError } from './db.js';
 import { rebuildSql } from './rollups.js';
+import { sqliteSketchStore } from './sketches.js';
 
 /** Makes sure each day has a salt (the first writer wins) and returns the salts by day. */
 export async function ensureSalts(
@@ -42,7 +45,8 @@ const ROLLUP_COUNTS = `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (S
   (SELECT count(*) FROM rollup_daily_uniques) AS daily_uniques, (SELECT count(*) FROM rollup_days) AS days,
   (SELECT count(*) FROM rollup_paths) AS paths, (SELECT count(*) FROM rollup_hours) AS hours,
   (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily,
-  (SELECT count(*) FROM rollup_dims_total) AS dims_total`;
+  (SELECT count(*) FROM rollup_dims_total) AS dims_total,
+  (SELECT count(*) FROM rollup_users_hourly) AS users_hourly, (SELECT count(*) FROM rollup_users_daily) AS users_daily`;
 
 /** One transaction: SQLite's single writer lock keeps concurrent flushes (of any process) out meanwhile. */
 export async function rebuildRollups(db: Db): Promise<RebuildResult | null> {
@@ -51,6 +55,19 @@ export async function rebuildRollups(db: Db): Promise<RebuildResult | null> {
   const fromDay = dayOf(Number(oldest.ts));
   await inTransaction(db, async (tx) => {
     for (const sql of rebuildSql(fromDay)) await tx.executeRaw(sqlQuery(sql));
+    // the unique-user sketches (storage/sketches.ts): hashed in JS, a day at a time
+    await tx.executeRaw(sqlQuery(`DELETE FROM rollup_users_hourly WHERE hour >= ${fromDay * 24}`));
+    await tx.executeRaw(sqlQuery(`DELETE FROM rollup_users_daily WHERE day >= ${fromDay}`));
+    const [newest] = await rowsOf<{ ts: string | number }>(tx, sqliteError, 'SELECT max(timestamp) AS ts FROM events');
+    const eventsOf = (lo: number, hi: number) =>
+      rowsOf<EventRecord>(
+        tx,
+        sqliteError,
+        `SELECT ${SKETCH_EVENT_COLUMNS} FROM events WHERE user_id IS NOT NULL AND timestamp >= ? AND timestamp < ?`,
+        lo,
+        hi,
+      );
+    await rebuildSketches(sqliteSketchStore(tx), eventsOf, fromDay, dayOf(Number(newest?.ts)));
   });
   const [counts] = await queryRows<Record<string, string | number>>(db, ROLLUP_COUNTS);
   return { fromDay, rows: Object.fromEntries(Object.entries(counts ?? {}).map(([k, v]) => [k, Number(v)])) };

@@ -15,6 +15,7 @@ import { eventsJson, withoutRepeatedClientIds } from '../batch.js';
 import { sqlQuery } from '../driver.js';
 import { type Db, inTransaction } from './db.js';
 import { EVENT_COLUMNS, FLUSH_EVENTS, FLUSH_TABLES_SQL, ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
+import { writeSqliteSketches } from './sketches.js';
 
 /**
  * Takes SQLite's write lock first: the adapter's BEGIN is deferred, and a no-op write makes the
@@ -89,6 +90,8 @@ export function createEventWriter(db: Db, { rollups = true }: EventWriterOptions
     await inTransaction(db, async (tx) => {
       for (const { sql, takesBatch } of statements)
         await tx.executeRaw(takesBatch ? sqlQuery(sql, rows) : sqlQuery(sql));
+      // the unique-user sketches (storage/sqlite/sketches.ts), last in the transaction
+      if (rollups) await writeSqliteSketches(tx, batch);
     });
   };
 }
