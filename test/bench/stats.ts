@@ -132,15 +132,15 @@ for (const [name, scope] of scopes) {
   );
 }
 
-// Breakdowns of each dimension: views and events from the rollups; with unique users (exact,
-// counted over the raw events of the range).
+// Breakdowns of each dimension: views and events from the rollups; with unique users (HyperLogLog
+// sketches merged over the range, docs/api.md "Which answers are exact").
 const ranges: [string, StatsRange][] = [
   ['one day', { siteId: site, start: lastDay * DAY, end: (lastDay + 1) * DAY, filters: [] }],
   ['30 days', { siteId: site, start: (lastDay - 29) * DAY, end: (lastDay + 1) * DAY, filters: [] }],
   ['all time', { siteId: site, start: null, end: null, filters: [] }],
 ];
 const breakdowns: { dimension: string; range: string; rollupP50: number; usersP50: number; equal: boolean }[] = [];
-log(`\nbreakdown(by, limit 10) for ${site}, p50 (views/events from rollups | with uniqueUsers, raw events):`);
+log(`\nbreakdown(by, limit 10) for ${site}, p50 (views/events from rollups | with uniqueUsers, from the sketches):`);
 log(`  ${'dimension'.padEnd(13)} ${ranges.map(([name]) => name.padStart(21)).join(' ')}`);
 for (const by of DIMENSIONS) {
   const cells: string[] = [];
