@@ -193,14 +193,14 @@ async function sketchedUsers(
     return h;
   };
   const reads: Promise<void>[] = [];
-  for (const [parts, unit] of [
-    [p.days, 'day'],
-    [p.hours, 'hour'],
-  ] as const) {
-    if (parts.length === 0) continue;
+  // Whole UTC days from the daily sketches; whole hours and partial hours from the raw events
+  // (sketches are kept per day only: storage/sketches.ts).
+  const raw: Part[] = [...p.raw, ...p.hours.map(([b, lo, hi]): Part => [b, lo * HOUR_MS, hi * HOUR_MS])];
+  if (p.days.length > 0) {
+    const parts = p.days;
     const a = new Args();
-    const on = `u.site_id = ${a.add(site)} AND u.dim = ${a.add(dim)}${only(a, 'u.value')} AND u.${unit} >= p.lo AND u.${unit} < p.hi`;
-    const table = unit === 'day' ? 'rollup_users_daily u' : 'rollup_users_hourly u';
+    const on = `u.site_id = ${a.add(site)} AND u.dim = ${a.add(dim)}${only(a, 'u.value')} AND u.day >= p.lo AND u.day < p.hi`;
+    const table = 'rollup_users_daily u';
     reads.push(
       read<{ b: Count; value: string; users: string }>(
         `SELECT p.b AS b, u.value AS value, u.users AS users ${from(d, a, parts, table, on)}`,
@@ -210,13 +210,13 @@ async function sketchedUsers(
       }),
     );
   }
-  if (p.raw.length > 0) {
+  if (raw.length > 0) {
     const a = new Args();
     const column = `coalesce(e.${DIMENSION_COLUMN[dim]}, '')`;
     const where = `e.site_id = ${a.add(site)} AND e.timestamp >= p.lo AND e.timestamp < p.hi AND e.user_id IS NOT NULL${filterSql(a, filters)}${typeof value === 'string' ? '' : only(a, column)}`;
     reads.push(
       read<{ b: Count; value: string; user_id: string }>(
-        `SELECT p.b AS b, ${column} AS value, e.user_id AS user_id ${from(d, a, p.raw, 'events e', where)}
+        `SELECT p.b AS b, ${column} AS value, e.user_id AS user_id ${from(d, a, raw, 'events e', where)}
           GROUP BY p.b, ${column}, e.user_id`,
         a.list,
       ).then((rows) => {

@@ -1,5 +1,5 @@
-// The unique-user sketch rollups (rollup_users_hourly, rollup_users_daily: a HyperLogLog of the
-// users per site, dimension, UTC hour | day and value, storage/sketch.ts), kept at the end of the
+// The unique-user sketch rollup (rollup_users_daily: a HyperLogLog of the
+// users per site, dimension, UTC day and value, storage/sketch.ts), kept at the end of the
 // flush transaction by both backends (storage/sqlite/sketches.ts, storage/postgres/sketches.ts):
 // the batch grouped in JS by key, the stored sketches of those keys read in one statement per
 // table, merged, and written back in one statement per table (on PostgreSQL under the flush's
@@ -7,13 +7,18 @@
 // idempotent, so a retried batch changes nothing.
 import type { EventRecord } from '../core/event.js';
 import { DIMENSIONS, type Dimension } from '../core/stats.js';
-import { DAY_MS, HOUR_MS } from '../core/time.js';
+import { DAY_MS } from '../core/time.js';
 import { Hll, pairOf } from './sketch.js';
 
-export type SketchUnit = 'hour' | 'day';
-export const SKETCH_TABLE: Record<SketchUnit, string> = { hour: 'rollup_users_hourly', day: 'rollup_users_daily' };
+/**
+ * Sketches are kept per UTC day only: hourly ones were 7× the keys a flush merges and tripled the
+ * flush's cost (docs/performance.md, "Unique-user sketches"); partial days are read from the raw
+ * events instead.
+ */
+export type SketchUnit = 'day';
+export const SKETCH_TABLE: Record<SketchUnit, string> = { day: 'rollup_users_daily' };
 
-/** [site_id, dim, hour | day, value] */
+/** [site_id, dim, day, value] */
 export type SketchKey = [string, string, number, string];
 export interface StoredSketch {
   site_id: string;
@@ -67,7 +72,7 @@ const keyText = (k: SketchKey) => k.join(SEP);
  */
 export function groupSketches(events: readonly EventRecord[]): Record<SketchUnit, Map<string, [SketchKey, Hll]>> {
   type Groups = Map<string, [site: string, t: number, Map<Dimension, Map<string, Hll>>]>;
-  const groups: Record<SketchUnit, Groups> = { hour: new Map(), day: new Map() };
+  const groups: Record<SketchUnit, Groups> = { day: new Map() };
   const add = (g: Groups, site: string, t: number, e: EventRecord, pair: number) => {
     const text = `${site}${SEP}${t}`;
     let entry = g.get(text);
@@ -94,7 +99,6 @@ export function groupSketches(events: readonly EventRecord[]): Record<SketchUnit
   for (const e of events) {
     if (e.userId === null || e.userId === undefined) continue;
     const pair = pairOf(e.userId);
-    add(groups.hour, e.siteId, Math.floor(e.timestamp / HOUR_MS), e, pair);
     add(groups.day, e.siteId, Math.floor(e.timestamp / DAY_MS), e, pair);
   }
   const flat = (g: Groups) => {
@@ -104,13 +108,13 @@ export function groupSketches(events: readonly EventRecord[]): Record<SketchUnit
         for (const [value, h] of values) out.set(keyText([site, dim, t, value]), [[site, dim, t, value], h]);
     return out;
   };
-  return { hour: flat(groups.hour), day: flat(groups.day) };
+  return { day: flat(groups.day) };
 }
 
 /** Merges the batch's users into the stored sketches of both units. */
 export async function writeSketches(store: SketchStore, events: readonly EventRecord[]): Promise<void> {
   const byUnit = groupSketches(events);
-  for (const unit of ['hour', 'day'] as const) {
+  for (const unit of ['day'] as const) {
     const grouped = byUnit[unit];
     if (grouped.size === 0) continue;
     const keys = [...grouped.values()].map(([k]) => k);

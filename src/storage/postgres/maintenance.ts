@@ -46,7 +46,7 @@ const ROLLUP_COUNTS = `SELECT (SELECT count(*) FROM rollup_hourly) AS hourly, (S
   (SELECT count(*) FROM rollup_paths) AS paths, (SELECT count(*) FROM rollup_hours) AS hours,
   (SELECT count(*) FROM rollup_dims_hourly) AS dims_hourly, (SELECT count(*) FROM rollup_dims_daily) AS dims_daily,
   (SELECT count(*) FROM rollup_dims_total) AS dims_total,
-  (SELECT count(*) FROM rollup_users_hourly) AS users_hourly, (SELECT count(*) FROM rollup_users_daily) AS users_daily`;
+  (SELECT count(*) FROM rollup_users_daily) AS users_daily`;
 
 export async function rebuildRollups(db: PgDb): Promise<RebuildResult | null> {
   const [oldest] = await queryRows<{ ts: string | number | null }>(db, 'SELECT min(timestamp) AS ts FROM events');
@@ -55,7 +55,6 @@ export async function rebuildRollups(db: PgDb): Promise<RebuildResult | null> {
   await inTransaction(db, async (tx) => {
     for (const sql of rebuildSql(fromDay)) await tx.executeRaw(sqlQuery(sql));
     // the unique-user sketches (storage/sketches.ts): hashed in JS, a day at a time
-    await tx.executeRaw(sqlQuery(`DELETE FROM rollup_users_hourly WHERE hour >= ${fromDay * 24}`));
     await tx.executeRaw(sqlQuery(`DELETE FROM rollup_users_daily WHERE day >= ${fromDay}`));
     const [newest] = await rowsOf<{ ts: string | number }>(tx, pgError, 'SELECT max(timestamp) AS ts FROM events');
     const eventsOf = (lo: number, hi: number) =>

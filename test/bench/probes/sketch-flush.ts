@@ -36,8 +36,8 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 for (const sql of FLUSH_TABLES_SQL) db.exec(sql);
 const steps = flushStatements().map(({ sql, takesBatch }) => [db.prepare(sql), takesBatch] as const);
-const reads = { hour: db.prepare(readSql('hour')), day: db.prepare(readSql('day')) };
-const writes = { hour: db.prepare(writeSql('hour')), day: db.prepare(writeSql('day')) };
+const reads = { day: db.prepare(readSql('day')) };
+const writes = { day: db.prepare(writeSql('day')) };
 const spent = { flush: 0, read: 0, write: 0, sketches: 0 };
 const store: SketchStore = {
   async read(unit, keys) {
@@ -68,9 +68,9 @@ for (let i = 0; i < N; i += BATCH) {
 const ms = performance.now() - started;
 const [rows] = db
   .prepare(
-    'SELECT (SELECT count(*) FROM rollup_users_hourly) AS hourly, (SELECT count(*) FROM rollup_users_daily) AS daily, (SELECT sum(length(users)) FROM rollup_users_hourly) + (SELECT sum(length(users)) FROM rollup_users_daily) AS chars',
+    'SELECT (SELECT count(*) FROM rollup_users_daily) AS daily, (SELECT sum(length(users)) FROM rollup_users_daily) AS chars',
   )
-  .all() as { hourly: number; daily: number; chars: number }[];
+  .all() as { daily: number; chars: number }[];
 const r = (x: number) => String(Math.round(x)).padStart(6);
 console.log(`${r(spent.flush)} ms  the flush's statements (events and rollups)`);
 console.log(`${r(spent.sketches)} ms  sketches, of which:`);
@@ -81,6 +81,6 @@ console.log(
   `${Math.round(ms)} ms for ${N} events in batches of ${BATCH}: ${Math.round((N / ms) * 1000)} rows/s; ` +
     `without sketches ${Math.round((N / spent.flush) * 1000)} rows/s (cost ${(ms / spent.flush).toFixed(2)}x)`,
 );
-console.log(`sketch rows: ${rows?.hourly} hourly, ${rows?.daily} daily, ${rows?.chars} base64 characters`);
+console.log(`sketch rows: ${rows?.daily} daily, ${rows?.chars} base64 characters`);
 db.close();
 rmSync(dir, { recursive: true, force: true });

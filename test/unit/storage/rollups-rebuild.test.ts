@@ -26,7 +26,6 @@ const TABLES: Record<string, string> = {
   rollup_dims_hourly: '1, 2, 3, 4',
   rollup_dims_daily: '1, 2, 3, 4',
   rollup_dims_total: '1, 2, 3',
-  rollup_users_hourly: '1, 2, 3, 4',
   rollup_users_daily: '1, 2, 3, 4',
 };
 const END = Date.UTC(2025, 10, 20);
@@ -58,7 +57,7 @@ describeBackends('rollups rebuild', (backend) => {
     await rawExecute(db, 'UPDATE rollup_hourly SET events = events + 1');
     // sketches: some lost, some replaced by another row's
     expect((before.rollup_users_daily as unknown[]).length).toBeGreaterThan(100);
-    await rawExecute(db, 'DELETE FROM rollup_users_hourly WHERE hour % 3 = 0');
+    await rawExecute(db, 'DELETE FROM rollup_users_daily WHERE day % 3 = 0');
     await rawExecute(
       db,
       "UPDATE rollup_users_daily SET users = (SELECT min(users) FROM rollup_users_daily) WHERE dim = 'PATH'",
