@@ -2,25 +2,14 @@
 // ?site=…&period=today|7d|30d|all or ?site=…&from=YYYY-MM-DD&to=YYYY-MM-DD, then f=country:DE
 // (repeated, one per dimension), none=source (the dimension's "none" value), tz=Area/City and
 // visitors=1 (the panels' Visitors column).
-// Days are days of the time zone, as in siteStats(timeZone).
+// Days are days of the time zone, as in siteStats(timeZone). The Dimension enum is the server's
+// own list (core/stats.ts: constants only, the bundle takes nothing else from core).
+import { DIMENSIONS, type Dimension } from '../core/stats.js';
+
+export { DIMENSIONS, type Dimension };
 
 export const PERIODS = ['today', '7d', '30d', 'all', 'custom'] as const;
 export type Period = (typeof PERIODS)[number];
-
-/** The API's Dimension enum (docs/api.md, "Breakdowns"), in the order filters are listed. */
-export const DIMENSIONS = [
-  'PATH',
-  'EVENT_TYPE',
-  'SOURCE',
-  'UTM_SOURCE',
-  'UTM_MEDIUM',
-  'UTM_CAMPAIGN',
-  'BROWSER',
-  'OS',
-  'DEVICE',
-  'COUNTRY',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
 
 /** One StatsFilter: value null is the dimension's "none" (direct traffic, no campaign, unknown). */
 export interface Filter {
