@@ -1,9 +1,11 @@
-// The HTTP cases of the benchmark (the same request against Pulse and the baseline), one
-// autocannon run per case and target, and a row counter that reads Pulse's database directly.
+// The HTTP cases of the benchmark (the same request against Pulse, the baseline and, for the
+// GraphQL cases, the peer servers), one autocannon run per case and target, and a row counter
+// that reads Pulse's database directly.
 import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 
-export type Target = 'pulse' | 'baseline';
+/** 'pulse', 'baseline' or a peer's name (peers.ts) */
+export type Target = string;
 
 export interface LoadCase {
   id: 'recordEvent' | 'recordEvents' | 'pixel' | 'restEvent';
@@ -14,6 +16,10 @@ export interface LoadCase {
   body?: string;
   /** events one accepted request carries */
   eventsPerRequest: number;
+  /** autocannon connections: 50 for the single-event routes, 10 for recordEvents (the goals of #12) */
+  connections: number;
+  /** a GraphQL case: the peer servers run it too */
+  graphql: boolean;
   /** Pulse's exact success body, when it is fixed (GraphQL answers 200 even for errors) */
   pulseBody?: string;
 }
@@ -48,6 +54,8 @@ export function loadCases(timestamp: string): LoadCase[] {
         variables: { input: one },
       }),
       eventsPerRequest: 1,
+      connections: 50,
+      graphql: true,
       pulseBody: '{"data":{"recordEvent":{"accepted":true}}}',
     },
     {
@@ -61,6 +69,8 @@ export function loadCases(timestamp: string): LoadCase[] {
         variables: { inputs: many },
       }),
       eventsPerRequest: BATCH_EVENTS,
+      connections: 10,
+      graphql: true,
       pulseBody: `{"data":{"recordEvents":{"accepted":${BATCH_EVENTS}}}}`,
     },
     {
@@ -72,6 +82,8 @@ export function loadCases(timestamp: string): LoadCase[] {
       // stored-vs-acknowledged check would flag that.
       headers: { 'user-agent': BROWSER_UA, referer: 'https://bench.example/' },
       eventsPerRequest: 1,
+      connections: 50,
+      graphql: false,
     },
     {
       id: 'restEvent',
@@ -81,6 +93,8 @@ export function loadCases(timestamp: string): LoadCase[] {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ site_id: SITE_ID, event_type: 'page_view', path: '/blog', user_id: 'user-2', timestamp }),
       eventsPerRequest: 1,
+      connections: 50,
+      graphql: false,
     },
   ];
 }
@@ -104,6 +118,18 @@ export interface LoadResult {
   finishedAt: number;
 }
 
+/**
+ * The body a target must answer for the run to count it as a success: Pulse's exact body; for a
+ * peer, the same JSON with trailing whitespace allowed (@apollo/server ends its body with a
+ * newline); nothing for the baseline, whose answers are not GraphQL.
+ */
+export function bodyCheck(c: LoadCase, target: Target): ((body: string) => boolean) | undefined {
+  const expected = c.pulseBody;
+  if (expected === undefined || target === 'baseline') return undefined;
+  if (target === 'pulse') return (body) => body === expected;
+  return (body) => body.trimEnd() === expected;
+}
+
 export async function runLoad(
   baseUrl: string,
   c: LoadCase,
@@ -111,7 +137,7 @@ export async function runLoad(
   durationS: number,
   connections: number,
 ): Promise<LoadResult> {
-  const expected = target === 'pulse' ? c.pulseBody : undefined;
+  const verifyBody = bodyCheck(c, target);
   const startedAt = Date.now();
   const r: Result = await autocannon({
     url: baseUrl + c.path,
@@ -121,7 +147,7 @@ export async function runLoad(
     connections,
     duration: durationS,
     timeout: 10,
-    ...(expected === undefined ? {} : { verifyBody: (body: string) => body === expected }),
+    ...(verifyBody === undefined ? {} : { verifyBody }),
   });
   const finishedAt = Date.now();
   const ok = r['2xx'] - r.mismatches;

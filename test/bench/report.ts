@@ -22,6 +22,10 @@ export function fmtRatio(n: number): string {
   return Number.isFinite(n) ? `${n.toFixed(2)}x` : 'n/a';
 }
 
+export function fmtPct(fraction: number): string {
+  return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)} %` : 'n/a';
+}
+
 export function fmtMb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

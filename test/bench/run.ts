@@ -1,6 +1,7 @@
-// `npm run bench`: Pulse against a bare node:http baseline under autocannon (alternating cases
-// over rounds, medians and ratios), events stored per second end to end, flush throughput in
-// process, and the server's RSS throughout. `npm run bench -- --help` lists the flags.
+// `npm run bench`: Pulse against a bare node:http baseline and, for the GraphQL cases, against
+// peer GraphQL servers (peers/) under autocannon (rotating cases and servers over rounds, medians
+// and ratios), events stored per second end to end, flush throughput in process, the server's RSS
+// throughout, and the goals of issue #12. `npm run bench -- --help` lists the flags.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { cpuSnapshot, cpuUsage, waitForQuiet } from './cpu.js';
 import { formatProfile } from './cpu-profile.js';
 import { flushBench } from './flush.js';
 import { type LoadCase, loadCases, runLoad, StoredEvents, type Target } from './http-load.js';
+import { selectPeers, verifyPeer } from './peers/registry.js';
 import { type Child, procStatusBytes, ROOT, RssSampler, startChild } from './processes.js';
 import { fmtInt, fmtMb, fmtMs } from './report.js';
 import {
@@ -19,6 +21,7 @@ import {
   log,
   NOISY_CORES,
   printFlush,
+  printGoals,
   printHttp,
   printRss,
   printStored,
@@ -26,11 +29,15 @@ import {
 } from './summaries.js';
 
 const HELP = `npm run bench -- [flags]
-  --rounds N         rounds of every HTTP case on both servers (default 3)
+  --rounds N         rounds of every HTTP case on every server (default 3)
   --duration S       seconds per case per server per round (default 5)
   --warmup S         seconds per case per server before round 1 (default 2; 0 skips)
-  --connections C    autocannon connections (default 50)
+  --connections C    autocannon connections for every case (default: 10 for recordEvents,
+                     50 for the others, as the goals of #12 are stated)
   --cases a,b        only these cases: recordEvent,recordEvents,pixel,restEvent (default all)
+  --peers a,b        only these peer GraphQL servers for the GraphQL cases:
+                     yoga,apollo,mercurius-jit (default all)
+  --no-peers         no peer servers (Pulse and the baseline only)
   --flush-rows N     rows per flush-throughput run (default 200000)
   --flush-rounds N   rounds of the flush benchmark (default: --rounds)
   --quiet-wait S     before each measured run, wait up to S seconds for other processes to go
@@ -50,8 +57,10 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     'quiet-wait': { type: 'string', default: '2' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string' },
     cases: { type: 'string' },
+    peers: { type: 'string' },
+    'no-peers': { type: 'boolean', default: false },
     'flush-rows': { type: 'string', default: '200000' },
     'flush-rounds': { type: 'string' },
     'skip-http': { type: 'boolean', default: false },
@@ -108,7 +117,8 @@ async function main(): Promise<void> {
   const duration = positive('duration', flags.duration);
   const warmup = positive('warmup', flags.warmup, 0);
   const quietWait = positive('quiet-wait', flags['quiet-wait'], 0);
-  const connections = positive('connections', flags.connections);
+  const connections = flags.connections === undefined ? undefined : positive('connections', flags.connections);
+  const peers = selectPeers(flags.peers, flags['no-peers']);
   const flushRows = positive('flush-rows', flags['flush-rows']);
   const flushRounds = positive('flush-rounds', flags['flush-rounds'] ?? flags.rounds);
   const flushBatch = loadConfig({ PULSE_FLUSH_BATCH_SIZE: process.env.PULSE_FLUSH_BATCH_SIZE }).PULSE_FLUSH_BATCH_SIZE;
@@ -122,24 +132,38 @@ async function main(): Promise<void> {
       `NODE_ENV=${process.env.NODE_ENV ?? '(unset)'} (inherited by both servers)`,
   );
   log(
-    `settings: ${rounds} rounds x ${duration}s per case per server (warmup ${warmup}s), ${connections} connections; ` +
+    `settings: ${rounds} rounds x ${duration}s per case per server (warmup ${warmup}s), ` +
+      `${connections === undefined ? 'connections per case (recordEvents 10, others 50)' : `${connections} connections`}; ` +
+      `peers ${peers.length ? peers.map((p) => p.name).join(', ') : 'none'}; ` +
       `flush ${flushRounds} rounds x ${fmtInt(flushRows)} rows in batches of ${flushBatch}`,
   );
 
   const dir = mkdtempSync(join(os.tmpdir(), 'pulse-bench-'));
   const results: Record<string, unknown> = {
     machine: m,
-    settings: { rounds, duration, warmup, quietWait, connections, flushRows, flushRounds, flushBatch, dir },
+    settings: {
+      rounds,
+      duration,
+      warmup,
+      quietWait,
+      connections: connections ?? 'per case',
+      peers: peers.map((p) => p.name),
+      flushRows,
+      flushRounds,
+      flushBatch,
+      dir,
+    },
   };
   try {
     if (!flags['skip-http'])
-      Object.assign(results, await httpBench({ dir, rounds, duration, warmup, connections, quietWait }));
+      Object.assign(results, await httpBench({ dir, rounds, duration, warmup, connections, quietWait, peers }));
     if (!flags['skip-flush']) {
       log();
       log(`== flush throughput (in process, ${fmtInt(flushRows)} rows, batches of ${flushBatch}) [${elapsed(began)}]`);
       const runs = await flushBench({ dir, rows: flushRows, batchSize: flushBatch, rounds: flushRounds, log });
       results.flush = { runs, summary: printFlush(runs) };
     }
+    results.goals = printGoals(results);
     log();
     log(`SUMMARY ${summaryLine(results)} (bench took ${elapsed(began)})`);
     results.summary = summaryLine(results);
@@ -159,8 +183,10 @@ async function httpBench(o: {
   rounds: number;
   duration: number;
   warmup: number;
-  connections: number;
+  /** overrides every case's own connection count */
+  connections: number | undefined;
   quietWait: number;
+  peers: ReturnType<typeof selectPeers>;
 }) {
   const dbPath = join(o.dir, 'pulse.db');
   let rss: RssSampler | undefined;
@@ -199,20 +225,48 @@ async function httpBench(o: {
     [baseline.pid, 'baseline'],
     [process.pid, 'bench'],
   ]);
-  const stored = new StoredEvents(dbPath);
   const timestamp = new Date().toISOString();
   const wanted = flags.cases?.split(',').map((s) => s.trim());
-  const cases = loadCases(timestamp).filter((c) => !wanted || wanted.includes(c.id));
-  if (cases.length === 0) throw new Error(`--cases matched none of ${loadCases(timestamp).map((c) => c.id)}`);
+  const cases = loadCases(timestamp)
+    .filter((c) => !wanted || wanted.includes(c.id))
+    .map((c) => {
+      const conns = o.connections ?? c.connections;
+      return { ...c, connections: conns, label: `${c.label} @${conns}c` };
+    });
+  const peerHwm: Record<string, number | null> = {};
+  try {
+    if (cases.length === 0) throw new Error(`--cases matched none of ${loadCases(timestamp).map((c) => c.id)}`);
+    // The peers run only the GraphQL cases; none is started when no GraphQL case is selected.
+    if (cases.some((c) => c.graphql)) {
+      for (const peer of o.peers) {
+        const child = await startChild({
+          name: peer.name,
+          args: ['--import', 'tsx', peer.script],
+          env: { PORT: '0', HOST: '127.0.0.1' },
+          ready: /Peer \S+ listening on (http:\/\/\S+)/,
+        });
+        servers[peer.name] = child;
+        watched.set(child.pid, peer.name);
+        for (const c of cases) if (c.graphql) await verifyPeer(peer.name, child.baseUrl, c);
+        log(`${peer.name.padEnd(8)} pid ${child.pid} at ${child.baseUrl} (${peer.label}; answers checked)`);
+      }
+    }
+  } catch (error) {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    throw error;
+  }
+  const peerNames = Object.keys(servers).filter((t) => t !== 'pulse' && t !== 'baseline');
+  const stored = new StoredEvents(dbPath);
   const runs: HttpRun[] = [];
   let hwm: number | null = null;
   let baselineHwm: number | null = null;
+  const targetsOf = (c: LoadCase): Target[] => ['pulse', 'baseline', ...(c.graphql ? peerNames : [])];
 
   const once = async (round: number, c: LoadCase, target: Target, seconds: number): Promise<HttpRun> => {
     if (round > 0 && o.quietWait > 0) await waitForQuiet(watched, o.quietWait * 1000);
     const before = target === 'pulse' ? stored.count() : 0;
     const cpuBefore = cpuSnapshot([...watched.keys()]);
-    const load = await runLoad(servers[target].baseUrl, c, target, seconds, o.connections);
+    const load = await runLoad((servers[target] as Child).baseUrl, c, target, seconds, c.connections);
     const cpu = cpuUsage(cpuBefore, cpuSnapshot([...watched.keys()]), watched);
     const serverCpuUsPerReq = (cores: number, secs: number) => (cores * secs * 1e6) / Math.max(load.completed, 1);
     const r: HttpRun = {
@@ -239,7 +293,7 @@ async function httpBench(o: {
         ? `  stored ${fmtInt((r.storedAfter ?? 0) - before)} ev (${fmtInt(r.storedPerSec ?? 0)} ev/s, acked ${fmtInt(r.ok * c.eventsPerRequest)})`
         : '';
     log(
-      `  [${round === 0 ? 'warmup' : `round ${round}/${o.rounds}`}] ${c.id.padEnd(12)} ${target.padEnd(8)} ` +
+      `  [${round === 0 ? 'warmup' : `round ${round}/${o.rounds}`}] ${c.id.padEnd(12)} ${target.padEnd(13)} ` +
         `${fmtInt(r.reqPerSec).padStart(7)} req/s  p50 ${fmtMs(r.p50).padStart(8)}  p99 ${fmtMs(r.p99).padStart(8)}` +
         `${bad ? `  FAILED ${bad} (non2xx ${r.non2xx}, body ${r.mismatches}, err ${r.errors}, timeout ${r.timeouts})` : ''}` +
         `${storedNote}  cpu ${target} ${(cpu.own[target] ?? 0).toFixed(2)} (${fmtInt(r.serverCpuUsPerReq)} µs/req), bench ${(cpu.own.bench ?? 0).toFixed(2)}, ` +
@@ -252,23 +306,31 @@ async function httpBench(o: {
     if (o.warmup > 0) {
       log(`== warmup (${o.warmup}s per case per server) [${elapsed(t0)}]`);
       rss?.enter('warmup');
-      for (const c of cases) for (const target of ['pulse', 'baseline'] as const) await once(0, c, target, o.warmup);
+      for (const c of cases) for (const target of targetsOf(c)) await once(0, c, target, o.warmup);
     }
     for (let round = 1; round <= o.rounds; round++) {
       log(`== round ${round}/${o.rounds} [${elapsed(t0)}]`);
       rss?.enter(`round ${round}`);
       baselineRss.sampler?.enter(`round ${round}`);
-      // Rotates the case order and alternates which server goes first, so drift (thermal, page
-      // cache, database growth) does not always land on the same case or server.
+      // Rotates the case order and which server goes first, so drift (thermal, page cache,
+      // database growth) does not always land on the same case or server.
       const order = cases.map((_, i) => cases[(i + round - 1) % cases.length] as LoadCase);
-      const targets: Target[] = round % 2 === 1 ? ['pulse', 'baseline'] : ['baseline', 'pulse'];
-      for (const c of order) for (const target of targets) runs.push(await once(round, c, target, o.duration));
+      for (const c of order) {
+        const all = targetsOf(c);
+        const targets = all.map((_, i) => all[(i + round - 1) % all.length] as Target);
+        for (const target of targets) runs.push(await once(round, c, target, o.duration));
+      }
     }
   } finally {
     rss?.enter('stop');
     hwm = procStatusBytes(pulse.pid, 'VmHWM');
     baselineHwm = procStatusBytes(baseline.pid, 'VmHWM');
-    const [pulseExit, baselineExit] = await Promise.all([pulse.stop(), baseline.stop()]);
+    for (const name of peerNames) peerHwm[name] = procStatusBytes((servers[name] as Child).pid, 'VmHWM');
+    const [pulseExit, baselineExit] = await Promise.all([
+      pulse.stop(),
+      baseline.stop(),
+      ...peerNames.map((name) => (servers[name] as Child).stop()),
+    ]);
     rss?.stop();
     baselineRss.sampler?.stop();
     stored.close();
@@ -276,9 +338,9 @@ async function httpBench(o: {
     if (baselineExit !== 0) log(`baseline exited with ${baselineExit}`);
   }
 
-  const summaries = printHttp(cases, runs);
+  const summaries = printHttp(cases, runs, peerNames);
   const storedSummary = printStored(cases, runs);
-  const memory = printRss(rss, hwm, baselineRss.sampler, baselineHwm, o.rounds);
+  const memory = printRss(rss, hwm, baselineRss.sampler, baselineHwm, o.rounds, peerHwm);
   let profile: string | undefined;
   if (flags['cpu-prof']) {
     // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's
