@@ -2,9 +2,16 @@
 // each started on a free port and awaited until it prints its URL; plus an RSS sampler over /proc.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The node flags `npm start` passes (package.json "start"), so the bench runs Pulse as deployed. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
+}
 
 export interface Child {
   name: string;

@@ -14,7 +14,7 @@ import { formatProfile } from './cpu-profile.js';
 import { flushBench } from './flush.js';
 import { type LoadCase, loadCases, runLoad, StoredEvents, type Target } from './http-load.js';
 import { selectPeers, verifyPeer } from './peers/registry.js';
-import { type Child, procStatusBytes, ROOT, RssSampler, startChild } from './processes.js';
+import { type Child, procStatusBytes, ROOT, RssSampler, startChild, startFlags } from './processes.js';
 import { fmtInt, fmtMb, fmtMs } from './report.js';
 import {
   type HttpRun,
@@ -45,6 +45,8 @@ const HELP = `npm run bench -- [flags]
   --skip-http        only the flush benchmark
   --skip-flush       only the HTTP benchmark
   --cpu-prof         run Pulse under --cpu-prof and print where its CPU time went
+  --pulse-flags=F    extra node flags for Pulse after npm start's (package.json "start"), to
+                     A/B a V8 flag: --pulse-flags="--heap-growing-percent=20" (with "=")
   --json FILE        also write every result as JSON
   --keep             keep the temporary directory (databases, profiles)
   --db postgres      instead: flush, end-to-end and stats on PostgreSQL against their baselines
@@ -66,6 +68,7 @@ const { values: flags } = parseArgs({
     'skip-http': { type: 'boolean', default: false },
     'skip-flush': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'pulse-flags': { type: 'string', default: '' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -86,6 +89,9 @@ function positive(name: string, value: string | undefined, min = 1): number {
   if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got "${value}"`);
   return n;
 }
+
+/** Pulse's node flags: npm start's (package.json), then --pulse-flags. */
+const PULSE_FLAGS = [...startFlags(), ...(flags['pulse-flags'] ?? '').split(/\s+/).filter(Boolean)];
 
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)}s`;
 
@@ -148,6 +154,7 @@ async function main(): Promise<void> {
       quietWait,
       connections: connections ?? 'per case',
       peers: peers.map((p) => p.name),
+      pulseArgs: [...PULSE_FLAGS, ...SERVER_ARGS],
       flushRows,
       flushRounds,
       flushBatch,
@@ -192,15 +199,14 @@ async function httpBench(o: {
   let rss: RssSampler | undefined;
   const t0 = Date.now();
   log();
-  log('== building and starting servers (Pulse runs the compiled dist/server.js, as npm start does)');
+  log(
+    `== building and starting servers (Pulse runs the compiled dist/server.js, as npm start does: ` +
+      `node ${[...PULSE_FLAGS, ...SERVER_ARGS].join(' ')})`,
+  );
   buildServer();
   const pulse = await startChild({
     name: 'Pulse',
-    args: [
-      '--max-semi-space-size=4',
-      ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o.dir}`] : []),
-      ...SERVER_ARGS,
-    ],
+    args: [...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o.dir}`] : []), ...PULSE_FLAGS, ...SERVER_ARGS],
     env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: `file:${dbPath}` },
     ready: /Pulse listening on (http:\/\/\S+?)\/graphql/,
     onSpawn: (pid) => {
