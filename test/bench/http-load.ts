@@ -185,14 +185,26 @@ export class StoredEvents {
 
   /**
    * Polls until the count has not changed for `quietMs` (several flush intervals: the buffer has
-   * drained). Returns the count and when it was first seen, the time of the last row to within
-   * `pollMs`.
+   * drained) and has reached `atLeast` (the events acknowledged: on a loaded machine one flush
+   * can take longer than `quietMs`, so quiet alone would stop early); a count short of `atLeast`
+   * that has not moved for `stalledMs` is returned as it is (the caller reports lost events).
+   * Returns the count and when it was first seen, the time of the last row to within `pollMs`.
    */
-  async settle(quietMs = 750, pollMs = 25, timeoutMs = 120_000): Promise<{ count: number; lastChangeAt: number }> {
+  async settle(
+    atLeast = 0,
+    quietMs = 750,
+    stalledMs = 15_000,
+    pollMs = 25,
+    timeoutMs = 120_000,
+  ): Promise<{ count: number; lastChangeAt: number }> {
     let count = this.count();
     let lastChangeAt = Date.now();
     const deadline = lastChangeAt + timeoutMs;
-    while (Date.now() - lastChangeAt < quietMs) {
+    const waiting = () => {
+      const quiet = Date.now() - lastChangeAt;
+      return quiet < quietMs || (count < atLeast && quiet < stalledMs);
+    };
+    while (waiting()) {
       if (Date.now() > deadline) throw new Error(`stored count still changing after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, pollMs));
       const now = this.count();

@@ -285,7 +285,7 @@ async function httpBench(o: {
     };
     if (target === 'pulse') {
       // Waiting for the buffer to drain keeps one run's flushes out of the next run's numbers.
-      const settled = await stored.settle();
+      const settled = await stored.settle(before + load.ok * c.eventsPerRequest);
       const drained = cpuUsage(cpuBefore, cpuSnapshot([...watched.keys()]), watched);
       r.serverCpuUsPerReq = serverCpuUsPerReq(drained.own.pulse ?? 0, drained.seconds);
       r.storedBefore = before;

@@ -1,11 +1,13 @@
 // The benchmark's own logic (test/bench/): the peers serve exactly Pulse's EventInput, answers are
 // checked per server, `--peers` selects by name, and the goals table of issue #12 marks each goal
 // met, MISSED or n/a from a run's medians.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { buildSchema, type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bodyCheck, loadCases } from '../../bench/http-load.js';
+import { bodyCheck, loadCases, StoredEvents } from '../../bench/http-load.js';
 import { PEERS, selectPeers } from '../../bench/peers/registry.js';
 import { extractDefinition, PEER_SDL, peerResolvers } from '../../bench/peers/sdl.js';
 import { type CaseSummary, type GoalRow, printGoals, summaryLine } from '../../bench/summaries.js';
@@ -173,5 +175,37 @@ describe('the goals table of issue #12', () => {
     const line = summaryLine({ ...results, goals: rows });
     expect(line).toContain('recordEvent ÷ fastest peer (mercurius-jit) = 1.20');
     expect(line).toContain('goals met 4/7'); // n/a rows are not counted
+  });
+});
+
+describe('StoredEvents.settle', () => {
+  let dir: string;
+  let db: Database.Database;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pulse-bench-settle-'));
+    db = new Database(join(dir, 'p.db'));
+    db.exec('CREATE TABLE events (id INTEGER PRIMARY KEY)');
+    db.exec('INSERT INTO events DEFAULT VALUES');
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps waiting past a quiet spell until the acknowledged events are stored', async () => {
+    const stored = new StoredEvents(join(dir, 'p.db'));
+    // A slow flush: the rows land after a pause several times longer than the quiet window.
+    const late = setTimeout(() => db.exec('INSERT INTO events DEFAULT VALUES; INSERT INTO events DEFAULT VALUES'), 400);
+    const settled = await stored.settle(3, 50, 5_000, 10);
+    clearTimeout(late);
+    stored.close();
+    expect(settled.count).toBe(3);
+  });
+
+  it('returns a count that stays short once it has stalled, for the caller to report', async () => {
+    const stored = new StoredEvents(join(dir, 'p.db'));
+    const settled = await stored.settle(5, 50, 300, 10);
+    stored.close();
+    expect(settled.count).toBe(1);
   });
 });
