@@ -130,6 +130,8 @@ export interface GraphQLFastPathOptions {
   maskError: MaskError;
   /** compiled documents kept (least recently used first out; default 1024, as Mercurius) */
   maxDocuments?: number;
+  /** false: every document runs through envelop's execute (for comparing the two; default true) */
+  compile?: boolean;
 }
 
 export interface GraphQLFastPath {
@@ -221,13 +223,11 @@ export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLF
     if (env.validate(env.schema, document).length > 0) return null;
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return null;
+    const mutation = operation.operation === 'mutation';
+    if (options.compile === false) return { document, mutation, run: null };
     const jit = compileQuery(env.schema, document, params.operationName ?? undefined);
     compiled.compilations++;
-    return {
-      document,
-      mutation: operation.operation === 'mutation',
-      run: isCompiledQuery(jit) ? jit.query : null,
-    };
+    return { document, mutation, run: isCompiledQuery(jit) ? jit.query : null };
   };
 
   /** Envelop's own execute (graphql-js, every plugin's hooks), on a document already validated. */
