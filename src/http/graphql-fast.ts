@@ -292,7 +292,10 @@ export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLF
       return withLocations(masked as GraphQLError, error.locations);
     });
     if (prepared.mutation && errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT')) refused.invalid++;
-    return { ...result, errors };
+    // graphql-js's key order (errors first), which the answer's JSON keeps
+    return result.extensions
+      ? { errors, data: result.data, extensions: result.extensions }
+      : { errors, data: result.data };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
