@@ -249,28 +249,44 @@ export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLF
     });
   };
 
-  /** The compiled run; falls back to `standard` where the header comment says it may. */
-  const execute = async (
+  /**
+   * The compiled run; falls back to `standard` where the header comment says it may. A run whose
+   * resolvers all return plain values (every Pulse mutation) answers without a promise.
+   */
+  const execute = (
     req: IncomingMessage,
     res: ServerResponse,
     params: GraphQLParams,
     prepared: Prepared,
     run: Run,
-  ): Promise<ExecutionResult | AsyncIterable<ExecutionResult>> => {
-    const ingest = services.ingest;
-    const accepted = ingest.acceptedEvents;
-    if (prepared.mutation)
+  ): ExecutionResult | Promise<ExecutionResult | AsyncIterable<ExecutionResult>> => {
+    const accepted = services.ingest.acceptedEvents;
+    if (prepared.mutation) {
       for (let i = 0; i < reasons.length; i++) refusedBefore[i] = counters[reasons[i] as string] as number;
+    }
     const context = new FastContext(services, isAuthorized(apiKeys, req.headers.authorization), req, hitOf);
-    let result = run(undefined, context, params.variables ?? undefined) as ExecutionResult | Promise<ExecutionResult>;
-    // Pulse's mutations resolve synchronously, so the counters read above are this request's.
-    const synchronous = !isPromise(result);
-    if (!synchronous) result = await result;
-    const done = result as ExecutionResult;
+    const result = run(undefined, context, params.variables ?? undefined) as ExecutionResult | Promise<ExecutionResult>;
+    if (isPromise(result)) return result.then((done) => settle(req, res, params, prepared, done, null));
+    return settle(req, res, params, prepared, result, accepted);
+  };
+
+  /**
+   * A compiled result without errors is the answer; with errors, see the header comment.
+   * `accepted`: ingest.acceptedEvents before a run that finished synchronously (then the
+   * counters moved by this request alone); null after an asynchronous one.
+   */
+  const settle = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: GraphQLParams,
+    prepared: Prepared,
+    done: ExecutionResult,
+    accepted: number | null,
+  ): ExecutionResult | Promise<ExecutionResult | AsyncIterable<ExecutionResult>> => {
     if (!done.errors?.length) return done;
-    const rerun = !('data' in done) || !prepared.mutation || (synchronous && ingest.acceptedEvents === accepted);
-    if (rerun) {
-      if (prepared.mutation && synchronous) {
+    const changedNothing = accepted !== null && services.ingest.acceptedEvents === accepted;
+    if (!('data' in done) || !prepared.mutation || changedNothing) {
+      if (prepared.mutation && changedNothing) {
         for (let i = 0; i < reasons.length; i++) counters[reasons[i] as string] = refusedBefore[i] as number;
       }
       compiled.reruns++;
@@ -326,10 +342,9 @@ export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLF
     }
 
     counts.fast++;
-    const result =
-      prepared.run === null
-        ? await standard(req, res, params)
-        : await execute(req, res, params, prepared, prepared.run);
+    const pending =
+      prepared.run === null ? standard(req, res, params) : execute(req, res, params, prepared, prepared.run);
+    const result = isPromise(pending) ? await pending : pending;
     const mediaType = negotiatedMediaType(req.headers.accept) as RegularMediaType;
     if (isAsyncIterable(result)) {
       // Not reachable without @defer/@stream, which Pulse does not enable; Yoga answers the same.
