@@ -4,7 +4,9 @@
 // same app, as in graphql-fast-path.test.ts, over a real HTTP server on a free port.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getIntrospectionQuery } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SITES, statsQuery } from '../../src/dashboard/queries.js';
 import { createGraphQLFastPath } from '../../src/http/graphql-fast.js';
 import { hitOf } from '../../src/http/hit.js';
 import { maskInputErrors } from '../../src/plugins/use-input-error-codes.js';
@@ -223,6 +225,52 @@ describe('documents the compiled path takes or leaves', () => {
         many: { n: 2, __typename: 'RecordEventsPayload' },
       },
     });
+    expect(t.app.graphqlFastPath.compiled).toMatchObject({ compilations: 1, reruns: 0 });
+  });
+
+  it("answers the dashboard's stats documents over stored events as Yoga does", async () => {
+    const t = await testApp();
+    const url = await listen(t.app.handler);
+    const inputs = Array.from({ length: 40 }, (_, i) => ({
+      ...event,
+      path: `/p/${i % 4}`,
+      eventType: i % 3 ? 'page_view' : 'signup',
+      userId: `u${i % 7}`,
+      timestamp: `2025-11-${String(10 + (i % 5)).padStart(2, '0')}T1${i % 10}:30:01Z`,
+      referrer: i % 2 ? 'https://news.example.com/a' : undefined,
+      country: i % 2 ? 'de' : 'US',
+      browser: 'Firefox',
+    }));
+    await post(url, { query: BATCH, variables: { inputs } });
+    await t.app.flusher.flush();
+    const documents = [
+      { query: SITES },
+      { query: statsQuery(true), variables: { siteId: 's', from: '2025-11-09', to: '2025-11-15', interval: 'DAY' } },
+      {
+        query: statsQuery(false),
+        variables: {
+          siteId: 's',
+          date: '2025-11-12',
+          interval: 'HOUR',
+          timeZone: 'Europe/Berlin',
+          filters: [{ dimension: 'COUNTRY', value: 'DE' }],
+        },
+      },
+      { query: statsQuery(false), variables: { siteId: 's', interval: 'SECOND' } }, // an enum that does not coerce
+    ];
+    for (const payload of documents) {
+      const answer = await post(url, payload);
+      expect(answer).toEqual(await viaYoga(t, payload));
+    }
+    expect(JSON.parse((await post(url, documents[1])).body).data.siteStats.totalEvents).toBe(40);
+    expect(t.app.graphqlFastPath.compiled).toMatchObject({ compilations: 4, reruns: 1 }); // BATCH, SITES and two stats documents
+  });
+
+  it('answers the introspection query as Yoga does', async () => {
+    const t = await testApp();
+    const url = await listen(t.app.handler);
+    const query = { query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true }) };
+    for (let i = 0; i < 2; i++) expect(await post(url, query)).toEqual(await viaYoga(t, query));
     expect(t.app.graphqlFastPath.compiled).toMatchObject({ compilations: 1, reruns: 0 });
   });
 
