@@ -3,8 +3,9 @@
 // Fetch-API adapter (Request/Response objects, AbortSignals, streams), and for a document it has
 // seen before it skips the envelop pipeline too: the first time a (query, operationName) arrives
 // it is parsed and validated through Yoga's envelop (every plugin: armor limits, introspection
-// switch, input-error codes) and compiled with graphql-jit; later requests run the compiled
-// function (compiled variable coercion and execution) with a context built here.
+// switch, input-error codes) and executed there; from its second request on (as Mercurius with
+// `jit: 1`) it is compiled with graphql-jit, and requests run the compiled function (compiled
+// variable coercion and execution) with a context built here.
 //
 // graphql-js through envelop stays the path that produces every error docs/api.md promises:
 // - anything that fails before execution (bad JSON, a syntax or validation error, an unknown
@@ -22,6 +23,7 @@ import {
   type ExecutionResult,
   GraphQLError,
   type GraphQLFormattedError,
+  type GraphQLSchema,
   getOperationAST,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
@@ -113,6 +115,9 @@ type Run = CompiledQuery['query'];
 interface Prepared {
   document: DocumentNode;
   mutation: boolean;
+  schema: GraphQLSchema;
+  /** requests seen; -Infinity once compiled or found not compilable */
+  seen: number;
   run: Run | null;
 }
 
@@ -130,6 +135,12 @@ export interface GraphQLFastPathOptions {
   maskError: MaskError;
   /** compiled documents kept (least recently used first out; default 1024, as Mercurius) */
   maxDocuments?: number;
+  /**
+   * requests of a document answered through envelop before it is compiled (default 1: compiled
+   * from its second request on, as Mercurius with `jit: 1`), so a one-off document costs no
+   * compilation
+   */
+  compileAfter?: number;
   /** false: every document runs through envelop's execute (for comparing the two; default true) */
   compile?: boolean;
 }
@@ -181,6 +192,7 @@ const isPromise = (value: unknown): value is Promise<unknown> =>
 export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLFastPath {
   const { yoga, apiKeys, maxBodyBytes, services, hitOf, maskError } = options;
   const counts = { fast: 0, fallback: 0 };
+  const compileAfter = options.compileAfter ?? 1;
   // Keyed by the query text (and operationName): weight is the text's length, as Yoga's caches.
   const documents = new SizedLru<Prepared>(4 * 1024 * 1024, 64 * 1024, options.maxDocuments ?? 1024);
   const compiled = {
@@ -224,10 +236,16 @@ export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLF
     const operation = getOperationAST(document, params.operationName);
     if (!operation || operation.operation === 'subscription') return null;
     const mutation = operation.operation === 'mutation';
-    if (options.compile === false) return { document, mutation, run: null };
-    const jit = compileQuery(env.schema, document, params.operationName ?? undefined);
+    const seen = options.compile === false ? Number.NEGATIVE_INFINITY : 0;
+    return { document, mutation, schema: env.schema, seen, run: null };
+  };
+
+  /** graphql-jit's compilation of a prepared document (once; null run: envelop keeps it). */
+  const compile = (prepared: Prepared, operationName: string | null | undefined): void => {
+    const jit = compileQuery(prepared.schema, prepared.document, operationName ?? undefined);
     compiled.compilations++;
-    return { document, mutation, run: isCompiledQuery(jit) ? jit.query : null };
+    prepared.seen = Number.NEGATIVE_INFINITY;
+    if (isCompiledQuery(jit)) prepared.run = jit.query;
   };
 
   /** Envelop's own execute (graphql-js, every plugin's hooks), on a document already validated. */
@@ -342,6 +360,7 @@ export function createGraphQLFastPath(options: GraphQLFastPathOptions): GraphQLF
     }
 
     counts.fast++;
+    if (prepared.run === null && ++prepared.seen > compileAfter) compile(prepared, params.operationName);
     const pending =
       prepared.run === null ? standard(req, res, params) : execute(req, res, params, prepared, prepared.run);
     const result = isPromise(pending) ? await pending : pending;
