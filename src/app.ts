@@ -189,7 +189,16 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     logger.warn({ dir: DASHBOARD_DIR }, 'dashboard assets not built (npm run build): GET / answers 404');
   }
 
-  const graphqlFastPath = createGraphQLFastPath(yoga, config.PULSE_API_KEYS, config.PULSE_MAX_BODY_BYTES);
+  const graphqlHit = { trustedProxies: config.PULSE_TRUST_PROXY, anonymousVisitor: false, page: 'origin' } as const;
+  const graphqlFastPath = createGraphQLFastPath({
+    yoga,
+    apiKeys: config.PULSE_API_KEYS,
+    maxBodyBytes: config.PULSE_MAX_BODY_BYTES,
+    services,
+    // as the Yoga context below builds `hit` for a node request
+    hitOf: (req) => hitOf(req, graphqlHit),
+    maskError: maskInputErrors,
+  });
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';

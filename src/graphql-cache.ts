@@ -14,6 +14,8 @@ export class SizedLru<V> {
     private readonly maxWeight: number,
     /** keys longer than this are not cached at all */
     private readonly maxEntryWeight: number,
+    /** most entries held, whatever their weight */
+    private readonly maxEntries = Number.POSITIVE_INFINITY,
   ) {}
 
   get(key: string): V | undefined {
@@ -32,7 +34,7 @@ export class SizedLru<V> {
     this.entries.set(key, value);
     this.weight += key.length;
     for (const oldest of this.entries.keys()) {
-      if (this.weight <= this.maxWeight) break;
+      if (this.weight <= this.maxWeight && this.entries.size <= this.maxEntries) break;
       this.entries.delete(oldest);
       this.weight -= oldest.length;
     }

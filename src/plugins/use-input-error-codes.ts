@@ -12,7 +12,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { isAsyncIterable, maskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
+import { isAsyncIterable, type MaskError, maskError, type Plugin } from 'graphql-yoga';
 import { ScalarInputError } from '../builder.js';
 import { PulseError, toGraphQLError } from '../errors.js';
 
@@ -124,9 +124,7 @@ function enumVariableError(error: GraphQLError, document: DocumentNode | undefin
  * Yoga's error mask, except that scalar parse failures pass through as BAD_USER_INPUT, and a
  * PulseError a resolver threw (e.g. DATABASE_UNAVAILABLE from a stats read) keeps its code.
  */
-export const maskInputErrors: NonNullable<
-  Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean>
->['maskError'] = (error, message, isDev) => {
+export const maskInputErrors: MaskError = (error, message, isDev) => {
   if (error instanceof GraphQLError && error.originalError instanceof PulseError) {
     return toGraphQLError(error.originalError, error);
   }

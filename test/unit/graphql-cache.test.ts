@@ -36,4 +36,17 @@ describe('SizedLru', () => {
     expect(cache.get('key')).toBe(2);
     expect(cache.totalWeight).toBe(3);
   });
+
+  it('holds at most maxEntries entries, however light, dropping the least recently used', () => {
+    const cache = new SizedLru<number>(1_000_000, 1000, 2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    cache.set('c', 3);
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+    expect(cache.get('c')).toBe(3);
+    expect(cache.totalWeight).toBe(2);
+  });
 });
