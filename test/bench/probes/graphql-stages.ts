@@ -29,6 +29,8 @@ const input = {
 };
 const body = JSON.stringify({ query, variables: { input } });
 const request = Object.freeze({ method: 'POST', headers: new Headers() });
+// What the fast path hands Yoga's context: a node request (headers and a socket address).
+const req = Object.freeze({ method: 'POST', headers: {}, socket: { remoteAddress: '127.0.0.1' } });
 const totals = new Map<string, number>();
 for (let round = 0; round < 2; round++) {
   totals.clear();
@@ -41,7 +43,7 @@ for (let round = 0; round < 2; round++) {
     };
     const params = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
     lap('body JSON.parse');
-    const env = app.yoga.getEnveloped({ req: {}, res: {}, params, request });
+    const env = app.yoga.getEnveloped({ req, res: {}, params, request });
     lap('getEnveloped');
     const document = env.parse(params.query);
     lap('parse (cached)');
