@@ -143,7 +143,9 @@ for (const [name, c] of Object.entries(cases)) {
     times.push(Number(process.hrtime.bigint() - start) / 1000 / N);
     app.buffer.drop(app.buffer.size);
   }
-  console.log(`${name.padEnd(20)} ${median(times).toFixed(2).padStart(7)} µs/event (median; min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})`);
+  console.log(
+    `${name.padEnd(20)} ${median(times).toFixed(2).padStart(7)} µs/event (median; min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})`,
+  );
 }
 const accepted = services.ingest.acceptedEvents;
 console.log(`statuses ${JSON.stringify(Object.fromEntries(statuses))}; accepted ${accepted}`);
