@@ -147,6 +147,42 @@ const cases: Record<string, { perRequest: number; run: (n: number) => Promise<vo
   },
 };
 
+/**
+ * PROBE_ALLOC=1: bytes allocated per event by function, collected objects included (the sampling
+ * heap profiler), for the cases run: what feeds the scavenger on the request path.
+ */
+async function allocationSites(run: () => Promise<void> | void, perEvent: number): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 256,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await run();
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  interface Node {
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    selfSize: number;
+    children: Node[];
+  }
+  const bytes = new Map<string, number>();
+  const walk = (node: Node) => {
+    const f = node.callFrame;
+    const where = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+    bytes.set(where, (bytes.get(where) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head as unknown as Node);
+  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+  console.log(`  allocated ~${Math.round(total / perEvent)} bytes/event; top sites:`);
+  for (const [where, b] of [...bytes].sort((x, y) => y[1] - x[1]).slice(0, 15)) {
+    console.log(`  ${String(Math.round(b / perEvent)).padStart(7)} B  ${where}`);
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 console.log(`ingest-path probe: N=${N} per round, ${ROUNDS} rounds, src ${SRC}`);
 const only = process.env.PROBE_CASES?.split(',');
@@ -161,6 +197,7 @@ for (const [name, c] of Object.entries(cases)) {
     times.push((used.user + used.system) / N);
     app.buffer.drop(app.buffer.size);
   }
+  if (process.env.PROBE_ALLOC) await allocationSites(() => c.run(N), (N * c.perRequest) / c.perRequest);
   console.log(
     `${name.padEnd(20)} ${median(times).toFixed(2).padStart(7)} CPU µs/event (median; min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})`,
   );
