@@ -314,6 +314,21 @@ export const validateEvent = validator(rawTimestamp, validateEventByZod);
 /** Validates GraphQL input: the same rules, with the timestamp already parsed by the DateTime scalar. */
 export const validateParsedEvent = validator(parsedTimestamp, validateParsedEventByZod);
 
+/**
+ * validateEvent for input whose absent timestamp means `now` (the pixel, docs/api.md "Tracking
+ * pixel"): the outcome validateEvent gives the input with `now`'s ISO 8601 string filled in, without
+ * making and parsing that string when the input is plainly valid. Fills it in otherwise.
+ */
+export function validateEventAt(input: Record<string, unknown>, now: number): Validated<EventRecord> {
+  if (input.timestamp === undefined) {
+    // toISOString's form (…T…:…:….sssZ) parses back to the same epoch ms.
+    const record = fastRecord(input, () => now);
+    if (record !== null) return { ok: true, value: record };
+    input.timestamp = new Date(now).toISOString();
+  }
+  return validateEvent(input);
+}
+
 /** Validates a batch all or nothing: any bad event makes the whole batch invalid. */
 export function validateEvents(
   inputs: readonly unknown[],

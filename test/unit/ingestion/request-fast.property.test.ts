@@ -8,6 +8,7 @@ import { DEVICES } from '../../../src/core/event.js';
 import {
   eventInputSchema,
   validateEvent,
+  validateEventAt,
   validateEventByZod,
   validateEvents,
   validateParsedEvent,
@@ -206,6 +207,32 @@ describe('the hand-written fast path of event validation', () => {
       { numRuns: RUNS },
     );
     expect(accepted).toBeGreaterThan(RUNS / 5);
+  });
+
+  it('gives the pixel (absent timestamp: now) the outcome of the input with now as an ISO string', () => {
+    const plain = eventInput(rawTimestamp, isoOffset).map((event) => {
+      const { timestamp, ...rest } = event;
+      return { event: rest, timestamp };
+    });
+    let absent = 0;
+    fc.assert(
+      fc.property(
+        plain,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        ({ event, timestamp }, keep, now) => {
+          const input = keep && timestamp !== undefined ? { ...event, timestamp } : event;
+          const expected =
+            input.timestamp === undefined
+              ? validateEvent({ ...input, timestamp: new Date(now).toISOString() })
+              : validateEvent(input);
+          if (input.timestamp === undefined) absent++;
+          expect(validateEventAt({ ...input }, now)).toStrictEqual(expected);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(absent).toBeGreaterThan(1_000);
   });
 
   it('gives batches exactly the outcome of the zod schemas, problems in order', () => {
