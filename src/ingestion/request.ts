@@ -159,6 +159,7 @@ const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 function toRecord(v: z.output<typeof eventInputSchema>, a: Attributes): EventRecord {
   return {
+    id: undefined,
     siteId: v.siteId,
     eventType: v.eventType,
     path: v.path ?? null,
@@ -283,6 +284,7 @@ function fastRecord(input: unknown, timestampOf: (value: unknown) => number | nu
   if (timestamp === null) return null;
   // The same fields in the same order as toRecord: one object shape for every record.
   const record: EventRecord = {
+    id: undefined,
     siteId,
     eventType,
     path: (path as string | null | undefined) ?? null,

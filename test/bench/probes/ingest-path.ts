@@ -197,7 +197,7 @@ for (const [name, c] of Object.entries(cases)) {
     times.push((used.user + used.system) / N);
     app.buffer.drop(app.buffer.size);
   }
-  if (process.env.PROBE_ALLOC) await allocationSites(() => c.run(N), (N * c.perRequest) / c.perRequest);
+  if (process.env.PROBE_ALLOC) await allocationSites(() => c.run(N), N);
   console.log(
     `${name.padEnd(20)} ${median(times).toFixed(2).padStart(7)} CPU µs/event (median; min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})`,
   );
