@@ -1,15 +1,18 @@
 // Probe: the request thread's cost of ingestion, in process (no sockets): GET /pixel.gif and
 // POST /event through their handlers (fake req/res: header handling, validation, pipeline,
 // attribute derivation, ring buffer, response headers), and what recordEvent / recordEvents pay
-// after GraphQL (validateParsedEvent / validateEvents + Ingest.submit). Prints the median CPU µs per
-// request or event over rounds. No flush runs: the buffer is
-// emptied whenever a flush batch waits, as a flush that keeps up would.
+// after GraphQL (validateParsedEvent / validateEvents + Ingest.submit). Prints the median CPU µs
+// per request or event over rounds. No flush runs: the buffer is emptied whenever a flush batch
+// waits, as a flush that keeps up would.
 //
-//   tsx test/bench/probes/ingest-path.ts [N=50000] [rounds=7] [srcDir]   (PROBE_CASES=pixel,restEvent: only these)
+//   tsx test/bench/probes/ingest-path.ts [N=50000] [rounds=7] [srcDir]
+//   PROBE_CASES=pixel,restEvent   only these cases
+//   PROBE_ALLOC=1                 also bytes allocated per event by function (slow; run apart)
 //
-// srcDir (default this checkout's src/) lets the same probe run against another copy of the
-// sources, e.g. `git archive <commit> src | tar -x -C /tmp/before` (with node_modules linked next
-// to it), to compare before/after in one session.
+// srcDir (default this checkout's src/; `dist` for the compiled code, with line numbers) lets the
+// same probe run against another copy of the sources, e.g. `git archive <commit> src package.json
+// tsconfig.json | tar -x -C /tmp/before` with src/generated copied and node_modules linked, to
+// compare before/after in one session.
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
