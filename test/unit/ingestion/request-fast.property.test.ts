@@ -240,6 +240,14 @@ describe('the hand-written fast path of event validation', () => {
       fc.property(fc.array(raw, { minLength: 1, maxLength: 6 }), (events) => {
         const byZod = validateEvents(events, 'inputs', validateEventByZod);
         expect(validateEvents(events, 'inputs', validateEvent)).toStrictEqual(byZod);
+        expect(validateEvents(events, 'inputs')).toStrictEqual(byZod);
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.array(parsed, { minLength: 1, maxLength: 6 }), (events) => {
+        const byZod = validateEvents(events, 'inputs', validateParsedEventByZod);
+        expect(validateEvents(events, 'inputs', validateParsedEvent)).toStrictEqual(byZod);
       }),
       { numRuns: 2_000 },
     );
