@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../context.js';
 import { InputError, PulseError } from '../errors.js';
-import { validateEvent } from '../ingestion/request.js';
+import { validateEventAt } from '../ingestion/request.js';
 import { hitOf } from './hit.js';
 import { methodNotAllowed, sendError, sendJson } from './respond.js';
 import { eventFromSnake, problemsToSnake } from './snake-case.js';
@@ -24,14 +24,27 @@ const UTM_PARAMS = [
   ['utm_campaign', 'utmCampaign'],
 ] as const;
 
+/** The URL, or null when it is none (one parse: URL.canParse and then new URL would be two). */
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Defaults from the page's URL (the Referer header): the path, and each UTM parameter the query
  * does not carry. A page URL's UTM value is the visitor's link, not the caller's input: an
  * over-long one is cut to the 256 characters EventInput allows rather than refusing the hit.
  */
 function pageDefaults(raw: Record<string, unknown>, referer: string | undefined): void {
-  if (!referer || !URL.canParse(referer)) return;
-  const page = new URL(referer);
+  if (!referer) return;
+  // Nothing to take when the path is given and the page URL has no query ("?" starts one): the
+  // usual hit skips parsing its Referer.
+  if (raw.path !== undefined && !referer.includes('?')) return;
+  const page = parseUrl(referer);
+  if (page === null) return;
   raw.path ??= page.pathname;
   if (page.search === '') return;
   for (const [param, field] of UTM_PARAMS) {
@@ -51,12 +64,15 @@ export function handlePixel(
     return;
   }
   const now = Date.now();
-  // An empty parameter (`path=`) counts as absent, so its default applies.
-  const raw = eventFromSnake(Object.fromEntries([...query].filter(([, v]) => v !== '')));
+  // An empty parameter (`path=`) counts as absent, so its default applies (the last non-empty
+  // value of a repeated one is taken).
+  const params: Record<string, string> = {};
+  for (const [name, value] of query) if (value !== '') params[name] = value;
+  const raw = eventFromSnake(params);
   raw.eventType ??= 'page_view';
   pageDefaults(raw, req.headers.referer);
-  raw.timestamp ??= new Date(now).toISOString();
-  const valid = validateEvent(raw);
+  // timestamp: now, when the query has none
+  const valid = validateEventAt(raw, now);
   if (!valid.ok) {
     services.ingest.refused.invalid++;
     const errors = problemsToSnake(valid.problems);

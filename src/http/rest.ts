@@ -14,12 +14,20 @@ import { eventFromSnake, problemsToSnake } from './snake-case.js';
 
 const QUEUED = JSON.stringify({ status: 'success', message: 'Event queued for processing' });
 
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'content-type',
-  'access-control-max-age': '86400',
-};
+const CORS_HEADERS: readonly (readonly [string, string])[] = [
+  ['access-control-allow-origin', '*'],
+  ['access-control-allow-methods', 'POST, OPTIONS'],
+  ['access-control-allow-headers', 'content-type'],
+  ['access-control-max-age', '86400'],
+];
+
+/** Every answer but the 202 gets the CORS headers set here first (then sendJson's own). */
+function setCors(res: ServerResponse): void {
+  for (const [name, value] of CORS_HEADERS) res.setHeader(name, value);
+}
+
+/** The 202's headers (CORS, then the type) as one flat list for writeHead: nothing set or merged per request. */
+const ACCEPTED_HEADERS = [...CORS_HEADERS.flat(), 'content-type', 'application/json'];
 
 function badInput(res: ServerResponse, error: InputError): void {
   const errors = problemsToSnake(error.problems);
@@ -28,24 +36,32 @@ function badInput(res: ServerResponse, error: InputError): void {
 }
 
 function isSupportedType(contentType: string | undefined): boolean {
+  if (contentType === 'application/json') return true;
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
   return type === 'application/json' || type === 'text/plain';
 }
 
 function isBeacon(contentType: string | undefined): boolean {
+  if (contentType === 'application/json') return false;
   return (contentType ?? '').trimStart().toLowerCase().startsWith('text/plain');
 }
 
+/**
+ * Every answer carries CORS headers, so a page on another origin can read errors and Retry-After
+ * (an internal error's 500 too: set before submit's unexpected error goes on to app.ts).
+ */
 export async function handleEvent(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
-  // Every answer carries CORS headers, so a page on another origin can read errors and Retry-After.
-  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204);
-    res.end();
-    return;
+  if (req.method !== 'POST') {
+    setCors(res);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    return methodNotAllowed(res, 'POST');
   }
-  if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
   if (!isSupportedType(req.headers['content-type'])) {
+    setCors(res);
     services.ingest.refused.invalid++;
     req.resume();
     sendJson(res, 415, {
@@ -59,6 +75,7 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
   try {
     body = JSON.parse((await readBody(req, services.config.PULSE_MAX_BODY_BYTES)).toString('utf8'));
   } catch (error) {
+    setCors(res);
     if (error instanceof BodyTooLargeError) {
       services.ingest.refused.too_large++;
       sendJson(res, 413, {
@@ -72,12 +89,14 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
     return;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    setCors(res);
     services.ingest.refused.invalid++;
     sendJson(res, 400, { status: 'error', code: 'BAD_USER_INPUT', message: 'Body must be a JSON object' });
     return;
   }
   const valid = validateEvent(eventFromSnake(body as Record<string, unknown>));
   if (!valid.ok) {
+    setCors(res);
     services.ingest.refused.invalid++;
     return badInput(res, new InputError(valid.problems));
   }
@@ -95,10 +114,11 @@ export async function handleEvent(req: IncomingMessage, res: ServerResponse, ser
       }),
     );
   } catch (error) {
+    setCors(res);
     if (error instanceof PulseError) return sendError(res, error);
     throw error;
   }
-  res.writeHead(202, { 'content-type': 'application/json' });
+  res.writeHead(202, ACCEPTED_HEADERS);
   res.end(QUEUED);
 }
 

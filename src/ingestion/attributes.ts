@@ -110,7 +110,7 @@ export function deriveAttributes({ userAgent, countries }: AttributeSources): St
       last.userAgent = undefined;
       last.country = undefined;
     }
-    const derived = { ...event };
+    const derived = event; // changed in place (ingestion/pipeline.ts)
     if (derived.source != null) {
       if (last.page === undefined) last.page = pageHost(hit.page);
       if (derived.source === last.page) derived.source = null;

@@ -33,7 +33,10 @@ export class Ingest {
     private readonly steps: readonly Step[] = [],
   ) {}
 
-  /** Buffers the events (after the pipeline) or throws OVERLOADED having buffered none. */
+  /**
+   * Buffers the events (after the pipeline) or throws OVERLOADED having buffered none. The
+   * records become Ingest's: the pipeline completes them in place (ingestion/pipeline.ts).
+   */
   submit(events: readonly EventRecord[], hit?: HitContext): PipelineResult {
     if (!this.accepting) {
       this.refused.stopping++;

@@ -10,9 +10,18 @@ export const MAX_BATCH = 1000;
 
 const ISO_DATETIME = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset or Z' });
 
+/**
+ * The pattern ISO_DATETIME's safeParse tests (its only check): tested directly, without zod's
+ * payload and issue objects, on every timestamp of every event.
+ */
+const ISO_DATETIME_PATTERN = ISO_DATETIME.def.pattern;
+const isIsoDateTime: (value: string) => boolean = ISO_DATETIME_PATTERN
+  ? (value) => ISO_DATETIME_PATTERN.test(value)
+  : (value) => ISO_DATETIME.safeParse(value).success;
+
 /** Parses a DateTime string to epoch ms, or returns null when it is not one docs/api.md accepts ("Recording events": an offset or Z). */
 export function parseDateTime(value: unknown): number | null {
-  if (typeof value !== 'string' || !ISO_DATETIME.safeParse(value).success) return null;
+  if (typeof value !== 'string' || !isIsoDateTime(value)) return null;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : ms;
 }
@@ -29,11 +38,13 @@ export function parseDate(value: unknown): number | null {
   return new Date(ms).toISOString().slice(0, 10) === value ? ms : null;
 }
 
+const SITE_ID_CHARS = /^[A-Za-z0-9._:-]+$/;
+
 const siteIdSchema = z
   .string({ message: 'is required and must be a string' })
   .min(1, 'must be 1-128 characters')
   .max(128, 'must be 1-128 characters')
-  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only A-Z a-z 0-9 . _ : -');
+  .regex(SITE_ID_CHARS, 'may contain only A-Z a-z 0-9 . _ : -');
 
 /** The siteId rule of docs/api.md ("Schema"), for the stats routes; null when valid, else what is wrong. */
 export function siteIdProblem(value: unknown): string | null {
@@ -148,6 +159,7 @@ const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 function toRecord(v: z.output<typeof eventInputSchema>, a: Attributes): EventRecord {
   return {
+    id: undefined,
     siteId: v.siteId,
     eventType: v.eventType,
     path: v.path ?? null,
@@ -180,7 +192,8 @@ function carriesAttributes(input: unknown): boolean {
 
 type Validator = (input: unknown, prefix?: (string | number)[]) => Validated<EventRecord>;
 
-function validator(schema: typeof eventInputSchema | typeof parsedEventInputSchema): Validator {
+/** The zod schemas' verdict: the record, or every problem with its field and message. */
+function zodValidator(schema: typeof eventInputSchema | typeof parsedEventInputSchema): Validator {
   return (input, prefix = []) => {
     const result = schema.safeParse(input);
     let attributes = NO_ATTRIBUTES;
@@ -196,10 +209,133 @@ function validator(schema: typeof eventInputSchema | typeof parsedEventInputSche
   };
 }
 
+/** The zod schemas alone (what the fast path below falls back to), for raw input. */
+export const validateEventByZod = zodValidator(eventInputSchema);
+/** The zod schemas alone, for GraphQL input. */
+export const validateParsedEventByZod = zodValidator(parsedEventInputSchema);
+
+// The fast path. zod's safeParse costs a few µs an event (payload and issue objects per field,
+// checks walked one by one) and every adapter pays it per event, while nearly every input a
+// client sends is plainly valid. fastRecord checks the same rules by hand and gives the same
+// record; whenever anything is not plainly valid it gives up (null) and the zod schemas decide,
+// so every refusal, field and message comes from zod as before. It may only accept what the
+// schemas accept: test/unit/ingestion/request-fast.property.test.ts checks that over random inputs.
+
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= max;
+/** absent (undefined or null), or text of 1..max characters */
+const isOptionalText = (value: unknown, max: number): boolean => value == null || isText(value, max);
+const DEVICE_SET: ReadonlySet<unknown> = new Set(DEVICES);
+
+/** Raw input: an ISO 8601 string with an offset or Z. */
+const rawTimestamp = parseDateTime;
+/** GraphQL input: epoch ms from the DateTime scalar (z.number(): finite). */
+const parsedTimestamp = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+/**
+ * Fills the attributes into `record` as attributesSchema would give them; false when any of them
+ * is not plainly valid.
+ */
+function fastAttributes(e: Record<string, unknown>, record: EventRecord): boolean {
+  const { referrer, utmSource, utmMedium, utmCampaign, browser, os, device, country } = e;
+  if (
+    !isOptionalText(utmSource, 256) ||
+    !isOptionalText(utmMedium, 256) ||
+    !isOptionalText(utmCampaign, 256) ||
+    !isOptionalText(browser, 64) ||
+    !isOptionalText(os, 64) ||
+    (device != null && !DEVICE_SET.has(device))
+  ) {
+    return false;
+  }
+  if (referrer != null) {
+    if (typeof referrer !== 'string' || referrer.length > 2048) return false;
+    const source = referrerSource(referrer);
+    if (source === undefined) return false;
+    record.source = source;
+  }
+  if (country != null) {
+    if (typeof country !== 'string') return false;
+    const upper = country.toUpperCase();
+    if (!COUNTRY_CODES.has(upper)) return false;
+    record.country = upper;
+  }
+  record.utmSource = (utmSource as string | null | undefined) ?? null;
+  record.utmMedium = (utmMedium as string | null | undefined) ?? null;
+  record.utmCampaign = (utmCampaign as string | null | undefined) ?? null;
+  record.browser = (browser as string | null | undefined) ?? null;
+  record.os = (os as string | null | undefined) ?? null;
+  record.device = (device as string | null | undefined) ?? null;
+  return true;
+}
+
+/** The record the schemas would give `input`, or null when it is not plainly valid (then ask zod). */
+function fastRecord(input: unknown, timestampOf: (value: unknown) => number | null): EventRecord | null {
+  // z.object takes any non-array object and reads its fields as properties (inherited ones too).
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const e = input as Record<string, unknown>;
+  const { siteId, eventType, path, userId, eventId } = e;
+  if (typeof siteId !== 'string' || siteId.length > 128 || !SITE_ID_CHARS.test(siteId)) return null;
+  if (!isText(eventType, 64)) return null;
+  if (path != null && (typeof path !== 'string' || path.length > 2048 || !path.startsWith('/'))) return null;
+  if (!isOptionalText(userId, 256) || !isOptionalText(eventId, 128)) return null;
+  const timestamp = timestampOf(e.timestamp);
+  if (timestamp === null) return null;
+  // The same fields in the same order as toRecord: one object shape for every record.
+  const record: EventRecord = {
+    id: undefined,
+    siteId,
+    eventType,
+    path: (path as string | null | undefined) ?? null,
+    userId: (userId as string | null | undefined) ?? null,
+    timestamp,
+    clientEventId: (eventId as string | null | undefined) ?? null,
+    source: null,
+    utmSource: null,
+    utmMedium: null,
+    utmCampaign: null,
+    browser: null,
+    os: null,
+    device: null,
+    country: null,
+  };
+  if (carriesAttributes(input) && !fastAttributes(e, record)) return null;
+  return record;
+}
+
+function validator(timestampOf: (value: unknown) => number | null, byZod: Validator): Validator {
+  return (input, prefix) => {
+    const record = fastRecord(input, timestampOf);
+    return record !== null ? { ok: true, value: record } : byZod(input, prefix);
+  };
+}
+
 /** Validates raw input (REST, pixel): the timestamp is an ISO 8601 string. */
-export const validateEvent = validator(eventInputSchema);
+export const validateEvent = validator(rawTimestamp, validateEventByZod);
 /** Validates GraphQL input: the same rules, with the timestamp already parsed by the DateTime scalar. */
-export const validateParsedEvent = validator(parsedEventInputSchema);
+export const validateParsedEvent = validator(parsedTimestamp, validateParsedEventByZod);
+
+/**
+ * validateEvent for input whose absent timestamp means `now` (the pixel, docs/api.md "Tracking
+ * pixel"): the outcome validateEvent gives the input with `now`'s ISO 8601 string filled in, without
+ * making and parsing that string when the input is plainly valid. Fills it in otherwise.
+ */
+export function validateEventAt(input: Record<string, unknown>, now: number): Validated<EventRecord> {
+  if (input.timestamp === undefined) {
+    // toISOString's form (…T…:…:….sssZ) parses back to the same epoch ms.
+    const record = fastRecord(input, () => now);
+    if (record !== null) return { ok: true, value: record };
+    input.timestamp = new Date(now).toISOString();
+  }
+  return validateEvent(input);
+}
+
+/** The validators with a fast path, and how each reads the timestamp. */
+const FAST_TIMESTAMPS = new Map<Validator, (value: unknown) => number | null>([
+  [validateEvent, rawTimestamp],
+  [validateParsedEvent, parsedTimestamp],
+]);
 
 /** Validates a batch all or nothing: any bad event makes the whole batch invalid. */
 export function validateEvents(
@@ -215,7 +351,15 @@ export function validateEvents(
   }
   const records: EventRecord[] = new Array(inputs.length);
   const problems: InputProblem[] = [];
+  // validateEvent and validateParsedEvent's fast path straight away: no field prefix and result
+  // object per event unless zod has to decide.
+  const timestampOf = FAST_TIMESTAMPS.get(validate);
   for (let i = 0; i < inputs.length; i++) {
+    const record = timestampOf === undefined ? null : fastRecord(inputs[i], timestampOf);
+    if (record !== null) {
+      records[i] = record;
+      continue;
+    }
     const v = validate(inputs[i], [prefix, i]);
     if (v.ok) records[i] = v.value;
     else problems.push(...v.problems);
