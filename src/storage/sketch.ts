@@ -144,6 +144,48 @@ export class Hll {
     return this;
   }
 
+  /**
+   * Merges `other` into this sketch and tells whether this one changed (its estimate or encoding
+   * may differ): the flush writes back only the sketches a batch changed (storage/sketches.ts).
+   */
+  mergeChanged(other: Hll): boolean {
+    this.compact();
+    other.compact();
+    if (this.registers) {
+      const regs = this.registers;
+      let changed = false;
+      if (other.registers) {
+        const theirs = other.registers;
+        for (let i = 0; i < M; i++)
+          if ((regs[i] as number) < (theirs[i] as number)) {
+            regs[i] = theirs[i] as number;
+            changed = true;
+          }
+      } else
+        for (const pair of other.pairs as number[]) {
+          const [r, rank] = denseOfPair(pair);
+          if ((regs[r] as number) < rank) {
+            regs[r] = rank;
+            changed = true;
+          }
+        }
+      return changed;
+    }
+    const before = this.pairs as number[];
+    this.merge(other);
+    this.compact();
+    if (this.registers) return true;
+    const after = this.pairs as number[];
+    if (after.length !== before.length) return true;
+    for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) return true;
+    return false;
+  }
+
+  /** Roughly the bytes this sketch holds (the writer's sketch cache counts them). */
+  get bytes(): number {
+    return this.registers ? M + 64 : 64 + 8 * ((this.pairs as number[]).length + this.pending.length);
+  }
+
   /** The estimated number of distinct users, rounded. */
   estimate(): number {
     this.compact();

@@ -111,12 +111,73 @@ export function groupSketches(events: readonly EventRecord[]): Record<SketchUnit
   return { day: flat(groups.day) };
 }
 
-/** Merges the batch's users into the stored sketches of both units. */
-export async function writeSketches(store: SketchStore, events: readonly EventRecord[]): Promise<void> {
+/**
+ * The stored sketches as the flush last left them, decoded, kept by the SQLite writer between
+ * flushes so a flush neither reads nor decodes the sketches it merges into, and writes back only
+ * those its batch changed (docs/performance.md, "The flush"). Valid only while this writer's
+ * connection is the only one that changed the database: the writer empties it when SQLite's
+ * data_version says another connection committed (another process, or the request thread's
+ * rollups:rebuild and retention), when a flush fails (its changes to the cached sketches were
+ * rolled back with the transaction) and when anything else runs on its connection. PostgreSQL
+ * has many writers and keeps none. Bounded: past `maxBytes` it starts over empty.
+ */
+export class SketchCache {
+  private readonly sketches = new Map<string, Hll>();
+  private held = 0;
+  /** the writer's own mark of the database it last saw (SQLite's data_version) */
+  version: unknown = undefined;
+
+  constructor(readonly maxBytes = 16 * 1024 * 1024) {}
+
+  get size(): number {
+    return this.sketches.size;
+  }
+
+  get(text: string): Hll | undefined {
+    return this.sketches.get(text);
+  }
+
+  set(text: string, h: Hll): void {
+    const old = this.sketches.get(text);
+    if (old) this.held -= old.bytes;
+    this.sketches.set(text, h);
+    this.held += h.bytes;
+  }
+
+  /** After a flush changed `h` (cached under `text`): counts its new size. */
+  resized(before: number, h: Hll): void {
+    this.held += h.bytes - before;
+  }
+
+  /** Starts over empty when past maxBytes (the next flushes read their keys again). */
+  trim(): void {
+    if (this.held > this.maxBytes) this.clear();
+  }
+
+  clear(): void {
+    this.sketches.clear();
+    this.held = 0;
+    this.version = undefined;
+  }
+}
+
+/**
+ * Merges the batch's users into the stored sketches. With a cache (SQLite's one writer), only the
+ * keys it does not hold are read, and only the sketches the batch changed are written.
+ */
+export async function writeSketches(
+  store: SketchStore,
+  events: readonly EventRecord[],
+  cache?: SketchCache,
+): Promise<void> {
   const byUnit = groupSketches(events);
   for (const unit of ['day'] as const) {
     const grouped = byUnit[unit];
     if (grouped.size === 0) continue;
+    if (cache) {
+      await writeCached(store, unit, grouped, cache);
+      continue;
+    }
     const keys = [...grouped.values()].map(([k]) => k);
     for (const row of await store.read(unit, keys)) {
       const entry = grouped.get(keyText([row.site_id, row.dim, Number(row.t), row.value]));
@@ -127,6 +188,33 @@ export async function writeSketches(store: SketchStore, events: readonly EventRe
     );
     await store.write(unit, rows);
   }
+}
+
+async function writeCached(
+  store: SketchStore,
+  unit: SketchUnit,
+  grouped: Map<string, [SketchKey, Hll]>,
+  cache: SketchCache,
+): Promise<void> {
+  const missing: SketchKey[] = [];
+  for (const [text, [key]] of grouped) if (cache.get(text) === undefined) missing.push(key);
+  if (missing.length > 0)
+    for (const row of await store.read(unit, missing))
+      cache.set(keyText([row.site_id, row.dim, Number(row.t), row.value]), Hll.decode(row.users));
+  const rows: [string, string, number, string, string][] = [];
+  for (const [text, [[s, d, t, v], h]] of grouped) {
+    const stored = cache.get(text);
+    if (stored === undefined) {
+      cache.set(text, h);
+      rows.push([s, d, t, v, h.encode()]);
+      continue;
+    }
+    const before = stored.bytes;
+    if (stored.mergeChanged(h)) rows.push([s, d, t, v, stored.encode()]);
+    cache.resized(before, stored);
+  }
+  if (rows.length > 0) await store.write(unit, rows);
+  cache.trim();
 }
 
 /** The events columns a sketch needs, as EventRecord fields (both backends). */
