@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../src/core/event.js';
 import { DAY_MS } from '../../../src/core/time.js';
-import { Hll } from '../../../src/storage/sketch.js';
+import { Hll, pairOf } from '../../../src/storage/sketch.js';
 import { openDatabase } from '../../../src/storage/sqlite/db.js';
 import { SqliteStorage } from '../../../src/storage/sqlite/index.js';
 import { rebuildRollups } from '../../../src/storage/sqlite/maintenance.js';
@@ -161,22 +161,23 @@ describe('the SQLite flush', () => {
   });
 });
 
-describe('Hll.mergeChanged', () => {
-  it('tells whether the merge changed the sketch, sparse and dense', () => {
+describe('Hll.addPairsChanged', () => {
+  const pairs = (users: readonly string[]) => users.map(pairOf);
+  it('tells whether adding the users changed the sketch, sparse and dense, as adding them one by one does', () => {
     const sparse = Hll.of(['a', 'b']);
-    expect(sparse.mergeChanged(Hll.of(['a']))).toBe(false);
-    expect(sparse.mergeChanged(Hll.of(['b', 'c']))).toBe(true);
-    expect(sparse.estimate()).toBe(3);
+    expect(sparse.addPairsChanged(pairs(['a']))).toBe(false);
+    expect(sparse.addPairsChanged(pairs(['b', 'c', 'c']))).toBe(true);
+    expect(sparse.encode()).toBe(Hll.of(['a', 'b', 'c']).encode());
     const users = Array.from({ length: 20_000 }, (_, i) => `user-${i}`);
-    const dense = Hll.of(users);
-    expect(dense.isSparse).toBe(false);
-    expect(dense.mergeChanged(Hll.of(users.slice(0, 500)))).toBe(false);
-    expect(dense.mergeChanged(Hll.of(users))).toBe(false);
-    const more = Hll.of(Array.from({ length: 20_000 }, (_, i) => `other-${i}`));
-    const before = dense.encode();
-    expect(dense.mergeChanged(more)).toBe(true);
-    expect(dense.encode()).not.toBe(before);
-    // sparse into dense, and a sparse sketch turned dense by the merge
-    expect(Hll.of(['x']).mergeChanged(dense)).toBe(true);
+    // sparse until past the break-even, then dense: the same sketch as adding one by one
+    const grown = new Hll();
+    for (let i = 0; i < users.length; i += 700)
+      expect(grown.addPairsChanged(pairs(users.slice(i, i + 700)))).toBe(true);
+    expect(grown.isSparse).toBe(false);
+    expect(grown.encode()).toBe(Hll.of(users).encode());
+    expect(grown.addPairsChanged(pairs(users.slice(0, 500)))).toBe(false);
+    const before = grown.encode();
+    expect(grown.addPairsChanged(pairs(Array.from({ length: 20_000 }, (_, i) => `other-${i}`)))).toBe(true);
+    expect(grown.encode()).not.toBe(before);
   });
 });
