@@ -4,7 +4,8 @@
 // openDatabase and writes live-shaped demo traffic (10 sites, one day) in flush-sized batches as
 // its writer thread does: the batch's JSON parsed, then createEventWriter(db)(events, json).
 // Prints CPU µs per event (process CPU: better-sqlite3 runs on this thread), wall rows/s, and a
-// checksum of every rollup table so the trees can be seen to store the same counts.
+// checksum of every rollup table so the trees can be seen to store the same counts. ROLLUPS=0:
+// the events only (createEventWriter(db, { rollups: false })).
 // `tsx test/bench/probes/writer-cpu.ts [events] [batch] [rounds] [root…]`
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const { eventsFromJson } = await import(at('src/storage/batch.ts'));
     await migrateSqlite(`file:${path}`);
     const db = await openDatabase(`file:${path}`);
-    const write = createEventWriter(db);
+    const write = createEventWriter(db, { rollups: process.env.ROLLUPS !== '0' });
     // STATEMENTS=1: CPU per statement of the flush transaction (the driver adapter's calls timed)
     const spent = new Map<string, number>();
     const bytes = new Map<string, number>();
