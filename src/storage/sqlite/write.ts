@@ -115,8 +115,9 @@ const DATA_VERSION = 'PRAGMA data_version';
 
 /**
  * The flush's write: in one transaction, the batch's events not stored yet, then their rollups
- * (storage/sqlite/rollups.ts), aggregated by SQLite. Measured against aggregating in JS and
- * upserting the result: 1.6-2.0x the cost of the events alone instead of 2.3-2.6x. The sketches
+ * (storage/sqlite/rollups.ts), upserted by SQLite from its own GROUP BY, in key order: upserting
+ * rows aggregated in JS in their order cost more (docs/performance.md, "The write path"). Only the
+ * per-hour path and attribute counts of a batch of new events are grouped in JS. The sketches
  * merge into the writer's cache of them (storage/sketches.ts, SketchCache), which is dropped
  * whenever another connection has committed since this writer's last flush.
  */
