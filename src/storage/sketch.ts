@@ -61,12 +61,13 @@ export function pairOf(userId: string): number {
   return sparsePair(hi, lo);
 }
 
-/** A pair's dense register and rank (the same as hashing straight into the dense registers). */
-function denseOfPair(pair: number): [number, number] {
-  const index25 = Math.floor(pair / 64);
-  const rank39 = pair % 64;
-  const mid = index25 & 0x1fff; // the 13 bits between the dense index and the pair's rest
-  return [index25 >>> 13, mid !== 0 ? Math.clz32(mid) - 19 + 1 : 13 + rank39];
+/** A pair's dense register (the same as hashing straight into the dense registers). */
+const registerOfPair = (pair: number): number => Math.floor(pair / 64) >>> 13;
+
+/** A pair's dense rank: the 13 bits between the dense index and the pair's rest, then its rank. */
+function rankOfPair(pair: number): number {
+  const mid = Math.floor(pair / 64) & 0x1fff;
+  return mid !== 0 ? Math.clz32(mid) - 19 + 1 : 13 + (pair % 64);
 }
 
 export class Hll {
@@ -93,10 +94,14 @@ export class Hll {
     return this;
   }
 
-  private setRegister(pair: number): void {
-    const [r, rank] = denseOfPair(pair);
+  /** Sets the pair's register in the dense registers; true when it rose. */
+  private setRegister(pair: number): boolean {
+    const r = registerOfPair(pair);
+    const rank = rankOfPair(pair);
     const regs = this.registers as Uint8Array;
-    if ((regs[r] as number) < rank) regs[r] = rank;
+    if ((regs[r] as number) >= rank) return false;
+    regs[r] = rank;
+    return true;
   }
 
   /** Folds pending pairs into the sorted list (max rank per index), going dense past SPARSE_MAX. */
@@ -144,6 +149,52 @@ export class Hll {
     return this;
   }
 
+  /**
+   * Adds users by their pairs (pairOf) and tells whether this sketch changed (its estimate or
+   * encoding may differ): the flush writes back only the sketches a batch changed (storage/sketches.ts).
+   */
+  addPairsChanged(pairs: readonly number[]): boolean {
+    this.compact();
+    if (this.registers) {
+      let changed = false;
+      for (const pair of pairs) if (this.setRegister(pair)) changed = true;
+      return changed;
+    }
+    // sparse: each pair into the sorted list by binary search (a flush adds a few pairs a key,
+    // against up to SPARSE_MAX stored: no sort, no copy of the list)
+    const list = this.pairs as number[];
+    let changed = false;
+    for (const pair of pairs) {
+      const index = Math.floor(pair / 64);
+      const first = index * 64;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((list[mid] as number) < first) lo = mid + 1;
+        else hi = mid;
+      }
+      const at = list[lo];
+      if (at !== undefined && Math.floor(at / 64) === index) {
+        // one pair an index, the larger rank
+        if (at >= pair) continue;
+        list[lo] = pair;
+      } else list.splice(lo, 0, pair);
+      changed = true;
+    }
+    if (list.length > SPARSE_MAX) {
+      this.registers = new Uint8Array(M);
+      this.pairs = null;
+      for (const pair of list) this.setRegister(pair);
+    }
+    return changed;
+  }
+
+  /** Roughly the bytes this sketch holds (the writer's sketch cache counts them). */
+  get bytes(): number {
+    return this.registers ? M + 64 : 64 + 8 * ((this.pairs as number[]).length + this.pending.length);
+  }
+
   /** The estimated number of distinct users, rounded. */
   estimate(): number {
     this.compact();
@@ -163,11 +214,15 @@ export class Hll {
       return Buffer.from(out).toString('base64');
     }
     const pairs = this.pairs as number[];
-    const out = Buffer.alloc(1 + 4 * pairs.length);
+    const out = Buffer.allocUnsafe(1 + 4 * pairs.length);
     out[0] = 1;
-    pairs.forEach((pair, i) => {
-      out.writeUInt32BE(pair, 1 + 4 * i);
-    });
+    for (let i = 0, j = 1; i < pairs.length; i++, j += 4) {
+      const pair = pairs[i] as number;
+      out[j] = pair >>> 24;
+      out[j + 1] = (pair >>> 16) & 0xff;
+      out[j + 2] = (pair >>> 8) & 0xff;
+      out[j + 3] = pair & 0xff;
+    }
     return out.toString('base64');
   }
 

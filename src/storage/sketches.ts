@@ -66,53 +66,116 @@ const SEP = '\u0000';
 const keyText = (k: SketchKey) => k.join(SEP);
 
 /**
- * The batch's sketches per key, of both units (events with a user id only). Grouped by
- * (site, hour | day), then dimension, then value: two key strings an event, not twenty (the
- * probe test/bench/probes/sketch-flush.ts measured the garbage of the twenty).
+ * The batch's users per sketch key, as their pairs (sketch.ts, pairOf; events with a user id
+ * only). Grouped by (site, day), then dimension, then value: one key string an event, not ten
+ * (the probe test/bench/probes/sketch-flush.ts measured the garbage of the ten).
  */
-export function groupSketches(events: readonly EventRecord[]): Record<SketchUnit, Map<string, [SketchKey, Hll]>> {
-  type Groups = Map<string, [site: string, t: number, Map<Dimension, Map<string, Hll>>]>;
-  const groups: Record<SketchUnit, Groups> = { day: new Map() };
-  const add = (g: Groups, site: string, t: number, e: EventRecord, pair: number) => {
-    const text = `${site}${SEP}${t}`;
-    let entry = g.get(text);
-    if (!entry) {
-      entry = [site, t, new Map()];
-      g.set(text, entry);
-    }
-    const dims = entry[2];
-    for (const dim of DIMENSIONS) {
-      let values = dims.get(dim);
-      if (!values) {
-        values = new Map();
-        dims.set(dim, values);
-      }
-      const value = dimensionValue(e, dim);
-      let h = values.get(value);
-      if (!h) {
-        h = new Hll();
-        values.set(value, h);
-      }
-      h.addPair(pair);
-    }
-  };
+export function groupPairs(events: readonly EventRecord[]): Record<SketchUnit, Map<string, [SketchKey, number[]]>> {
+  // per (site, day): per dimension (DIMENSIONS' order), value → pairs
+  const groups = new Map<string, [site: string, t: number, Map<string, number[]>[]]>();
   for (const e of events) {
     if (e.userId === null || e.userId === undefined) continue;
     const pair = pairOf(e.userId);
-    add(groups.day, e.siteId, Math.floor(e.timestamp / DAY_MS), e, pair);
+    const t = Math.floor(e.timestamp / DAY_MS);
+    const text = `${e.siteId}${SEP}${t}`;
+    let entry = groups.get(text);
+    if (!entry) {
+      entry = [e.siteId, t, DIMENSIONS.map(() => new Map())];
+      groups.set(text, entry);
+    }
+    const dims = entry[2];
+    for (let d = 0; d < DIMENSIONS.length; d++) {
+      const values = dims[d] as Map<string, number[]>;
+      const value = dimensionValue(e, DIMENSIONS[d] as Dimension);
+      const pairs = values.get(value);
+      if (pairs) pairs.push(pair);
+      else values.set(value, [pair]);
+    }
   }
-  const flat = (g: Groups) => {
-    const out = new Map<string, [SketchKey, Hll]>();
-    for (const [site, t, dims] of g.values())
-      for (const [dim, values] of dims)
-        for (const [value, h] of values) out.set(keyText([site, dim, t, value]), [[site, dim, t, value], h]);
-    return out;
-  };
-  return { day: flat(groups.day) };
+  const out = new Map<string, [SketchKey, number[]]>();
+  for (const [site, t, dims] of groups.values())
+    dims.forEach((values, d) => {
+      const dim = DIMENSIONS[d] as Dimension;
+      for (const [value, pairs] of values) out.set(keyText([site, dim, t, value]), [[site, dim, t, value], pairs]);
+    });
+  return { day: out };
 }
 
-/** Merges the batch's users into the stored sketches of both units. */
-export async function writeSketches(store: SketchStore, events: readonly EventRecord[]): Promise<void> {
+/** The batch's sketches per key (events with a user id only). */
+export function groupSketches(events: readonly EventRecord[]): Record<SketchUnit, Map<string, [SketchKey, Hll]>> {
+  const out = new Map<string, [SketchKey, Hll]>();
+  for (const [text, [key, pairs]] of groupPairs(events).day) {
+    const h = new Hll();
+    for (const pair of pairs) h.addPair(pair);
+    out.set(text, [key, h]);
+  }
+  return { day: out };
+}
+
+/**
+ * The stored sketches as the flush last left them, decoded, kept by the SQLite writer between
+ * flushes so a flush neither reads nor decodes the sketches it merges into, and writes back only
+ * those its batch changed (docs/performance.md, "The flush"). Valid only while this writer's
+ * connection is the only one that changed the database: the writer empties it when SQLite's
+ * data_version says another connection committed (another process, or the request thread's
+ * rollups:rebuild and retention), when a flush fails (its changes to the cached sketches were
+ * rolled back with the transaction) and when anything else runs on its connection. PostgreSQL
+ * has many writers and keeps none. Bounded: past `maxBytes` it starts over empty.
+ */
+export class SketchCache {
+  private readonly sketches = new Map<string, Hll>();
+  private held = 0;
+  /** the writer's own mark of the database it last saw (SQLite's data_version) */
+  version: unknown = undefined;
+
+  constructor(readonly maxBytes = 16 * 1024 * 1024) {}
+
+  get size(): number {
+    return this.sketches.size;
+  }
+
+  get(text: string): Hll | undefined {
+    return this.sketches.get(text);
+  }
+
+  set(text: string, h: Hll): void {
+    const old = this.sketches.get(text);
+    if (old) this.held -= old.bytes;
+    this.sketches.set(text, h);
+    this.held += h.bytes;
+  }
+
+  /** After a flush changed `h` (cached under `text`): counts its new size. */
+  resized(before: number, h: Hll): void {
+    this.held += h.bytes - before;
+  }
+
+  /** Starts over empty when past maxBytes (the next flushes read their keys again). */
+  trim(): void {
+    if (this.held > this.maxBytes) this.clear();
+  }
+
+  clear(): void {
+    this.sketches.clear();
+    this.held = 0;
+    this.version = undefined;
+  }
+}
+
+/**
+ * Merges the batch's users into the stored sketches. With a cache (SQLite's one writer), only the
+ * keys it does not hold are read, and only the sketches the batch changed are written.
+ */
+export async function writeSketches(
+  store: SketchStore,
+  events: readonly EventRecord[],
+  cache?: SketchCache,
+): Promise<void> {
+  if (cache) {
+    const grouped = groupPairs(events).day;
+    if (grouped.size > 0) await writeCached(store, 'day', grouped, cache);
+    return;
+  }
   const byUnit = groupSketches(events);
   for (const unit of ['day'] as const) {
     const grouped = byUnit[unit];
@@ -127,6 +190,32 @@ export async function writeSketches(store: SketchStore, events: readonly EventRe
     );
     await store.write(unit, rows);
   }
+}
+
+async function writeCached(
+  store: SketchStore,
+  unit: SketchUnit,
+  grouped: Map<string, [SketchKey, number[]]>,
+  cache: SketchCache,
+): Promise<void> {
+  const missing: SketchKey[] = [];
+  for (const [text, [key]] of grouped) if (cache.get(text) === undefined) missing.push(key);
+  if (missing.length > 0)
+    for (const row of await store.read(unit, missing))
+      cache.set(keyText([row.site_id, row.dim, Number(row.t), row.value]), Hll.decode(row.users));
+  const rows: [string, string, number, string, string][] = [];
+  for (const [text, [[s, d, t, v], pairs]] of grouped) {
+    let stored = cache.get(text);
+    if (stored === undefined) {
+      stored = new Hll();
+      cache.set(text, stored);
+    }
+    const before = stored.bytes;
+    if (stored.addPairsChanged(pairs)) rows.push([s, d, t, v, stored.encode()]);
+    cache.resized(before, stored);
+  }
+  if (rows.length > 0) await store.write(unit, rows);
+  cache.trim();
 }
 
 /** The events columns a sketch needs, as EventRecord fields (both backends). */

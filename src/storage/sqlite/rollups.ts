@@ -70,9 +70,35 @@ export const FLUSH_TABLES_SQL = [
 ];
 
 /**
+ * The batch's counts per (site, hour, type, path) into temp.flush_paths, grouped once: the
+ * counters below read them.
+ */
+export const FILL_PATHS_SQL = `INSERT INTO ${FLUSH_PATHS} (site_id, hour, event_type, path, events)
+      SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*) FROM ${FLUSH_EVENTS}
+      GROUP BY 1, 2, 3, 4`;
+
+/** The batch's counts per (site, attribute dimension, hour, value) into temp.flush_dims. */
+export const FILL_DIMS_SQL = `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
+      ${ATTRIBUTE_DIMENSIONS.map(
+        (
+          d,
+        ) => `SELECT site_id, '${d}', ${HOUR_OF_TS}, coalesce(${DIMENSION_COLUMN[d]}, ''), count(*), sum(event_type = '${PAGE_VIEW}')
+        FROM ${FLUSH_EVENTS} GROUP BY 1, 3, 4`,
+      ).join('\n      UNION ALL ')}`;
+
+/**
+ * The same two tables from groups made in JS (storage/sqlite/aggregate.ts, batchGroups), one
+ * JSON parameter each: for a batch whose every event is new.
+ */
+export const LOAD_PATHS_SQL = `INSERT INTO ${FLUSH_PATHS} (site_id, hour, event_type, path, events)
+  SELECT s.value ->> 0, s.value ->> 1, s.value ->> 2, s.value ->> 3, s.value ->> 4 FROM jsonb_each(?) AS s`;
+export const LOAD_DIMS_SQL = `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
+  SELECT s.value ->> 0, s.value ->> 1, s.value ->> 2, s.value ->> 3, s.value ->> 4, s.value ->> 5 FROM jsonb_each(?) AS s`;
+
+/**
  * The rollups of the rows just inserted (the flush leaves exactly those in temp.flush_events,
- * storage/sqlite/write.ts), computed by SQLite inside the flush transaction: its GROUP BY hands
- * the upserts over in key order, and no rollup row crosses from JS to SQLite. Rows already stored
+ * storage/sqlite/write.ts, and their counts in temp.flush_paths and temp.flush_dims), computed by
+ * SQLite inside the flush transaction: its GROUP BY hands the upserts over in key order. Rows already stored
  * (a retried batch, a client's repeated eventId) were taken out of flush_events before the insert,
  * so nothing is counted twice, whichever process wrote them.
  *
@@ -81,11 +107,7 @@ export const FLUSH_TABLES_SQL = [
  * was already seen on, that later day's previous day moves: one user moves from (later day, old
  * previous) to (later day, new previous). In live traffic days only ever come after, and nothing moves.
  */
-export const ROLLUP_NEW_EVENTS_SQL: string[] = [
-  // The batch's counts per (site, hour, type, path), grouped once: the counters below read them.
-  `INSERT INTO ${FLUSH_PATHS} (site_id, hour, event_type, path, events)
-      SELECT site_id, ${HOUR_OF_TS}, event_type, coalesce(path, ''), count(*) FROM ${FLUSH_EVENTS}
-      GROUP BY 1, 2, 3, 4`,
+export const ROLLUPS_OF_GROUPS_SQL: string[] = [
   `INSERT INTO rollup_hourly (site_id, hour, event_type, path, events)
       SELECT site_id, hour, event_type, path, events FROM ${FLUSH_PATHS} WHERE true
       ON CONFLICT DO UPDATE SET events = events + excluded.events`,
@@ -105,13 +127,6 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
       SELECT site_id, hour, sum(events), sum(${VIEWS_OF_PATHS}) FROM ${FLUSH_PATHS}
       GROUP BY 1, 2
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
-  `INSERT INTO ${FLUSH_DIMS} (site_id, dim, hour, value, events, views)
-      ${ATTRIBUTE_DIMENSIONS.map(
-        (
-          d,
-        ) => `SELECT site_id, '${d}', ${HOUR_OF_TS}, coalesce(${DIMENSION_COLUMN[d]}, ''), count(*), sum(event_type = '${PAGE_VIEW}')
-        FROM ${FLUSH_EVENTS} GROUP BY 1, 3, 4`,
-      ).join('\n      UNION ALL ')}`,
   `INSERT INTO rollup_dims_hourly (site_id, dim, hour, value, events, views)
       SELECT site_id, dim, hour, value, events, views FROM ${FLUSH_DIMS} WHERE true
       ON CONFLICT DO UPDATE SET events = events + excluded.events, views = views + excluded.views`,
@@ -159,6 +174,9 @@ export const ROLLUP_NEW_EVENTS_SQL: string[] = [
   `DELETE FROM ${NEW_DAYS}`,
   `DELETE FROM ${MOVED_DAYS}`,
 ];
+
+/** The rollups of the rows left in temp.flush_events, grouped by SQLite. */
+export const ROLLUP_NEW_EVENTS_SQL: string[] = [FILL_PATHS_SQL, FILL_DIMS_SQL, ...ROLLUPS_OF_GROUPS_SQL];
 
 /**
  * Rebuilds the rollups from the raw events (npm run rollups:rebuild), in one transaction. Days

@@ -13,8 +13,20 @@
 import type { EventRecord } from '../../core/event.js';
 import { eventsJson, withoutRepeatedClientIds } from '../batch.js';
 import { sqlQuery } from '../driver.js';
+import { SketchCache } from '../sketches.js';
+import { batchGroups } from './aggregate.js';
 import { type Db, inTransaction } from './db.js';
-import { EVENT_COLUMNS, FLUSH_EVENTS, FLUSH_TABLES_SQL, ROLLUP_NEW_EVENTS_SQL } from './rollups.js';
+import {
+  EVENT_COLUMNS,
+  FILL_DIMS_SQL,
+  FILL_PATHS_SQL,
+  FLUSH_EVENTS,
+  FLUSH_TABLES_SQL,
+  LOAD_DIMS_SQL,
+  LOAD_PATHS_SQL,
+  ROLLUP_NEW_EVENTS_SQL,
+  ROLLUPS_OF_GROUPS_SQL,
+} from './rollups.js';
 import { writeSqliteSketches } from './sketches.js';
 
 /**
@@ -26,13 +38,16 @@ const TAKE_WRITE_LOCK = 'DELETE FROM pulse_instances WHERE 0';
 
 /**
  * The batch into the scratch table, its rows as storage/batch.ts (eventsJson) writes them.
- * json_extract(value, '$[i]') rather than value ->> i: 18 against 22 ms for 5000 rows of 15
- * fields in plain better-sqlite3 (each extraction reads the row's JSON again; 7 fields took 8 ms).
+ * jsonb_each parses the batch's JSON once into SQLite's binary JSON and hands each row over as
+ * JSONB, so `value ->> i` reads a field without parsing the row's text again: 2.8 against 6.0 µs
+ * CPU a row with json_each and json_extract(value, '$[i]'), which parses the row once per field
+ * (plain better-sqlite3, 100k live-shaped rows of 15 fields in batches of 5000; docs/performance.md).
+ * `s`: the batch's rows (the alias the flush statements' plan test expects of a scan of the batch).
  */
 const LOAD_BATCH = `INSERT INTO ${FLUSH_EVENTS} (${EVENT_COLUMNS})
   SELECT ${EVENT_COLUMNS.split(', ')
-    .map((_, i) => `json_extract(value, '$[${i}]')`)
-    .join(', ')} FROM json_each(?)`;
+    .map((_, i) => `s.value ->> ${i}`)
+    .join(', ')} FROM jsonb_each(?) AS s`;
 
 /**
  * Takes out of the scratch table what is stored already: the same id (a retried batch, written
@@ -48,9 +63,20 @@ export const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVE
 
 /**
  * The flush transaction's statements in order; the one that takes the batch's JSON is marked.
- * Without rollups: the events only.
+ * Without rollups: the events only. (The writer runs them so, except that a batch whose every
+ * event is new gets its counts grouped in JS: createEventWriter.)
  */
 export function flushStatements(rollups = true): { sql: string; takesBatch: boolean }[] {
+  const plain = (sql: string) => ({ sql, takesBatch: false });
+  return [
+    ...eventStatements(),
+    ...(rollups ? ROLLUP_NEW_EVENTS_SQL.map(plain) : []),
+    plain(`DELETE FROM ${FLUSH_EVENTS}`),
+  ];
+}
+
+/** The events part: the lock, the batch into the scratch table, what is new into events. */
+function eventStatements(): { sql: string; takesBatch: boolean }[] {
   const plain = (sql: string) => ({ sql, takesBatch: false });
   return [
     plain(TAKE_WRITE_LOCK),
@@ -58,10 +84,10 @@ export function flushStatements(rollups = true): { sql: string; takesBatch: bool
     { sql: LOAD_BATCH, takesBatch: true },
     plain(DROP_STORED),
     plain(INSERT_EVENTS),
-    ...(rollups ? ROLLUP_NEW_EVENTS_SQL.map(plain) : []),
-    plain(`DELETE FROM ${FLUSH_EVENTS}`),
   ];
 }
+
+const COUNT_NEW = `SELECT count(*) FROM ${FLUSH_EVENTS}`;
 
 export interface EventWriterOptions {
   /** maintain the rollup tables (default true; off only to measure their cost) */
@@ -69,29 +95,77 @@ export interface EventWriterOptions {
 }
 
 /** Writes a batch; `json` may carry eventsJson(events) when the caller has it already. */
-export type EventWriter = (events: readonly EventRecord[], json?: string) => Promise<void>;
+export type EventWriter = ((events: readonly EventRecord[], json?: string) => Promise<void>) & {
+  /** Drops what the writer keeps between flushes: call after running anything else on its connection. */
+  forget(): void;
+};
+
+/**
+ * The WAL size (pages) past which the writer's commit copies the WAL into the database file
+ * (SQLite's default: 1000). A flush rewrites the same rollup and sketch pages batch after batch; a
+ * checkpoint copies each page once however often the WAL holds it, so checkpointing 10x less often
+ * copies those pages 10x less: COMMIT 5.3/4.9 -> 3.6/3.3 µs CPU an event, the whole flush 34.5/32.0
+ * -> 30.0/28.8 (tsx test/bench/probes/writer-cpu.ts 300000, docs/performance.md, "The write path").
+ * The WAL file grows to ~40 MB (it is reused, not shrunk, after a checkpoint).
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/** Changes when another connection commits to the file; never for this connection's own commits. */
+const DATA_VERSION = 'PRAGMA data_version';
 
 /**
  * The flush's write: in one transaction, the batch's events not stored yet, then their rollups
- * (storage/sqlite/rollups.ts), aggregated by SQLite. Measured against aggregating in JS and
- * upserting the result: 1.6-2.0x the cost of the events alone instead of 2.3-2.6x.
+ * (storage/sqlite/rollups.ts), upserted by SQLite from its own GROUP BY, in key order: upserting
+ * rows aggregated in JS in their order cost more (docs/performance.md, "The write path"). Only the
+ * per-hour path and attribute counts of a batch of new events are grouped in JS. The sketches
+ * merge into the writer's cache of them (storage/sketches.ts, SketchCache), which is dropped
+ * whenever another connection has committed since this writer's last flush.
  */
 export function createEventWriter(db: Db, { rollups = true }: EventWriterOptions = {}): EventWriter {
   let prepared = false;
-  const statements = flushStatements(rollups);
-  return async (events, json) => {
-    const batch = withoutRepeatedClientIds(events);
+  const events = eventStatements();
+  const cache = new SketchCache();
+  const write = async (batchIn: readonly EventRecord[], json?: string) => {
+    const batch = withoutRepeatedClientIds(batchIn);
     if (batch.length === 0) return;
     if (!prepared) {
+      await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       for (const sql of FLUSH_TABLES_SQL) await db.$executeRawUnsafe(sql);
       prepared = true;
     }
-    const rows = batch === events && json !== undefined ? json : eventsJson(batch);
-    await inTransaction(db, async (tx) => {
-      for (const { sql, takesBatch } of statements)
-        await tx.executeRaw(takesBatch ? sqlQuery(sql, rows) : sqlQuery(sql));
-      // the unique-user sketches (storage/sqlite/sketches.ts), last in the transaction
-      if (rollups) await writeSqliteSketches(tx, batch);
-    });
+    const rows = batch === batchIn && json !== undefined ? json : eventsJson(batch);
+    try {
+      await inTransaction(db, async (tx) => {
+        const run = (sql: string, ...args: unknown[]) => tx.executeRaw(sqlQuery(sql, ...args));
+        for (const { sql, takesBatch } of events) await (takesBatch ? run(sql, rows) : run(sql));
+        if (rollups) {
+          // Every event new (no retry, no repeated client eventId): the batch's counts are grouped
+          // in JS (storage/sqlite/aggregate.ts); otherwise by SQLite from what is left.
+          const fresh = Number((await tx.queryRaw(sqlQuery(COUNT_NEW))).rows[0]?.[0]) === batch.length;
+          if (fresh) {
+            const groups = batchGroups(batch);
+            await run(LOAD_PATHS_SQL, groups.paths);
+            await run(LOAD_DIMS_SQL, groups.dims);
+          } else {
+            await run(FILL_PATHS_SQL);
+            await run(FILL_DIMS_SQL);
+          }
+          for (const sql of ROLLUPS_OF_GROUPS_SQL) await run(sql);
+        }
+        await run(`DELETE FROM ${FLUSH_EVENTS}`);
+        if (!rollups) return;
+        // under the write lock (the first statement): no other connection commits until COMMIT
+        const version = (await tx.queryRaw(sqlQuery(DATA_VERSION))).rows[0]?.[0];
+        if (version !== cache.version) cache.clear();
+        cache.version = version;
+        // the unique-user sketches (storage/sqlite/sketches.ts), last in the transaction
+        await writeSqliteSketches(tx, batch, cache);
+      });
+    } catch (error) {
+      // the cached sketches may hold what was just rolled back
+      cache.clear();
+      throw error;
+    }
   };
+  return Object.assign(write, { forget: () => cache.clear() });
 }

@@ -32,6 +32,8 @@ async function handle(message: WriterRequest): Promise<void> {
       await write(eventsFromJson(message.rows), message.rows);
       reply({ id: message.id, ok: true });
     } else if (message.type === 'query') {
+      // a statement on the writer's own connection may change what the writer keeps cached
+      write.forget();
       reply({ id: message.id, ok: true, result: await db.$queryRawUnsafe(message.sql) });
     } else {
       await db.$disconnect();

@@ -2,7 +2,8 @@
 // better-sqlite3 as test/bench/probes/flush-statements.ts runs the flush's SQL: the same
 // live-shaped batches, each one transaction of the flush's statements and then the sketches
 // (grouping in JS, the read of the stored sketches, merging, the upsert), each part timed.
-// `tsx test/bench/probes/sketch-flush.ts [events] [batch]`
+// `tsx test/bench/probes/sketch-flush.ts [events] [batch]`; CACHE=1: through the SQLite writer's
+// SketchCache (one connection here, so it stays valid), as createEventWriter runs the step.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { EventRecord } from '../../../src/core/event.js';
 import { demoEvents } from '../../../src/demo/generate.js';
 import { eventsJson } from '../../../src/storage/batch.js';
-import { type SketchStore, type StoredSketch, writeSketches } from '../../../src/storage/sketches.js';
+import { SketchCache, type SketchStore, type StoredSketch, writeSketches } from '../../../src/storage/sketches.js';
 import { migrateSqlite as migrateDatabase } from '../../../src/storage/sqlite/migrate.js';
 import { FLUSH_TABLES_SQL } from '../../../src/storage/sqlite/rollups.js';
 import { readSql, writeSql } from '../../../src/storage/sqlite/sketches.js';
@@ -52,6 +53,7 @@ const store: SketchStore = {
     spent.write += performance.now() - t;
   },
 };
+const cache = process.env.CACHE ? new SketchCache() : undefined;
 const started = performance.now();
 for (let i = 0; i < N; i += BATCH) {
   const batch = events.slice(i, i + BATCH);
@@ -61,7 +63,7 @@ for (let i = 0; i < N; i += BATCH) {
   for (const [statement, takesBatch] of steps) takesBatch ? statement.run(json) : statement.run();
   spent.flush += performance.now() - t;
   t = performance.now();
-  await writeSketches(store, batch);
+  await writeSketches(store, batch, cache);
   spent.sketches += performance.now() - t;
   db.exec('COMMIT');
 }
