@@ -61,13 +61,15 @@ const DROP_STORED = `DELETE FROM ${FLUSH_EVENTS} AS f
 
 export const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM ${FLUSH_EVENTS}`;
 
+/** A statement that takes no parameter. */
+const plain = (sql: string) => ({ sql, takesBatch: false });
+
 /**
  * The flush transaction's statements in order; the one that takes the batch's JSON is marked.
  * Without rollups: the events only. (The writer runs them so, except that a batch whose every
  * event is new gets its counts grouped in JS: createEventWriter.)
  */
 export function flushStatements(rollups = true): { sql: string; takesBatch: boolean }[] {
-  const plain = (sql: string) => ({ sql, takesBatch: false });
   return [
     ...eventStatements(),
     ...(rollups ? ROLLUP_NEW_EVENTS_SQL.map(plain) : []),
@@ -77,7 +79,6 @@ export function flushStatements(rollups = true): { sql: string; takesBatch: bool
 
 /** The events part: the lock, the batch into the scratch table, what is new into events. */
 function eventStatements(): { sql: string; takesBatch: boolean }[] {
-  const plain = (sql: string) => ({ sql, takesBatch: false });
   return [
     plain(TAKE_WRITE_LOCK),
     plain(`DELETE FROM ${FLUSH_EVENTS}`),
